@@ -1,0 +1,4 @@
+//! Switchboard's lifecycles. Each folder holds a sans-IO machine and its actor shell.
+
+pub mod sip;
+pub mod vocab;

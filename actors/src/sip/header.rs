@@ -1,0 +1,294 @@
+//! Header names and the ordered header list of a message.
+
+use bytes::Bytes;
+use std::fmt;
+
+macro_rules! header_names {
+    ($( $variant:ident => $canon:literal $(, compact $c:literal)? ;)*) => {
+        /// A header field name. Known names are matched case-insensitively and in their
+        /// compact forms (RFC 3261 §7.3.3); any other name is kept as received.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum HeaderName {
+            $(
+                #[doc = $canon]
+                $variant,
+            )*
+            /// A header this layer has no typed knowledge of, name kept verbatim.
+            Other(Box<str>),
+        }
+
+        impl HeaderName {
+            /// The canonical (long) spelling used when printing.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( HeaderName::$variant => $canon, )*
+                    HeaderName::Other(s) => s,
+                }
+            }
+
+            /// Recognises a header name as found on the wire.
+            pub fn from_wire(name: &str) -> HeaderName {
+                if name.len() == 1 {
+                    match name.as_bytes()[0].to_ascii_lowercase() {
+                        $( $( $c => return HeaderName::$variant, )? )*
+                        _ => {}
+                    }
+                }
+                $( if name.eq_ignore_ascii_case($canon) { return HeaderName::$variant; } )*
+                HeaderName::Other(name.into())
+            }
+        }
+    };
+}
+
+header_names! {
+    Via => "Via", compact b'v';
+    From => "From", compact b'f';
+    To => "To", compact b't';
+    CallId => "Call-ID", compact b'i';
+    CSeq => "CSeq";
+    Contact => "Contact", compact b'm';
+    MaxForwards => "Max-Forwards";
+    Route => "Route";
+    RecordRoute => "Record-Route";
+    ContentType => "Content-Type", compact b'c';
+    ContentLength => "Content-Length", compact b'l';
+    ContentEncoding => "Content-Encoding", compact b'e';
+    Expires => "Expires";
+    MinExpires => "Min-Expires";
+    WwwAuthenticate => "WWW-Authenticate";
+    ProxyAuthenticate => "Proxy-Authenticate";
+    Authorization => "Authorization";
+    ProxyAuthorization => "Proxy-Authorization";
+    Allow => "Allow";
+    Accept => "Accept";
+    Supported => "Supported", compact b'k';
+    Require => "Require";
+    ProxyRequire => "Proxy-Require";
+    Unsupported => "Unsupported";
+    SessionExpires => "Session-Expires", compact b'x';
+    MinSe => "Min-SE";
+    RSeq => "RSeq";
+    RAck => "RAck";
+    ReferTo => "Refer-To", compact b'r';
+    ReferredBy => "Referred-By", compact b'b';
+    Replaces => "Replaces";
+    Event => "Event", compact b'o';
+    AllowEvents => "Allow-Events", compact b'u';
+    SubscriptionState => "Subscription-State";
+    Reason => "Reason";
+    PAssertedIdentity => "P-Asserted-Identity";
+    UserAgent => "User-Agent";
+    Server => "Server";
+    RetryAfter => "Retry-After";
+    Subject => "Subject", compact b's';
+    Identity => "Identity", compact b'y';
+    ServiceRoute => "Service-Route";
+    Path => "Path";
+    Date => "Date";
+    Timestamp => "Timestamp";
+    Warning => "Warning";
+}
+
+impl fmt::Display for HeaderName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A header value: the bytes after the colon, surrounding whitespace trimmed and line
+/// folding replaced by a single space. Usually a zero-copy slice of the datagram.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct HeaderValue(Bytes);
+
+impl HeaderValue {
+    /// Wraps bytes that are already a valid header value (no CR or LF).
+    pub fn from_bytes(bytes: Bytes) -> HeaderValue {
+        HeaderValue(bytes)
+    }
+
+    /// A value from a string, copied.
+    pub fn from_string(s: impl Into<String>) -> HeaderValue {
+        HeaderValue(Bytes::from(s.into()))
+    }
+
+    /// A value from a static string, not copied.
+    pub const fn from_static(s: &'static str) -> HeaderValue {
+        HeaderValue(Bytes::from_static(s.as_bytes()))
+    }
+
+    /// The raw bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// The value as text; header values are UTF-8 (RFC 3261 §25.1), the parser checks.
+    pub fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or("")
+    }
+
+    /// The shared buffer slice.
+    pub fn bytes(&self) -> &Bytes {
+        &self.0
+    }
+}
+
+impl fmt::Debug for HeaderValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for HeaderValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&'static str> for HeaderValue {
+    fn from(s: &'static str) -> HeaderValue {
+        HeaderValue::from_static(s)
+    }
+}
+
+impl From<String> for HeaderValue {
+    fn from(s: String) -> HeaderValue {
+        HeaderValue::from_string(s)
+    }
+}
+
+/// One header field line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Header {
+    /// Its name.
+    pub name: HeaderName,
+    /// Its value.
+    pub value: HeaderValue,
+}
+
+/// The header fields of a message in wire order. Order matters: Via, Route and
+/// Record-Route are ordered lists, and unknown headers are re-sent as received.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Headers(Vec<Header>);
+
+impl Headers {
+    /// An empty list.
+    pub fn new() -> Headers {
+        Headers(Vec::new())
+    }
+
+    /// An empty list with room for `n` fields.
+    pub fn with_capacity(n: usize) -> Headers {
+        Headers(Vec::with_capacity(n))
+    }
+
+    /// Appends a field.
+    pub fn push(&mut self, name: HeaderName, value: impl Into<HeaderValue>) {
+        self.0.push(Header {
+            name,
+            value: value.into(),
+        });
+    }
+
+    /// Inserts a field before all others of any name (e.g. a new top Via).
+    pub fn push_front(&mut self, name: HeaderName, value: impl Into<HeaderValue>) {
+        self.0.insert(
+            0,
+            Header {
+                name,
+                value: value.into(),
+            },
+        );
+    }
+
+    /// Replaces every field of this name by one field, kept at the first one's place.
+    pub fn set(&mut self, name: HeaderName, value: impl Into<HeaderValue>) {
+        let value = value.into();
+        match self.0.iter().position(|h| h.name == name) {
+            Some(first) => {
+                self.0[first].value = value;
+                let mut idx = 0;
+                self.0.retain(|h| {
+                    let keep = idx <= first || h.name != name;
+                    idx += 1;
+                    keep
+                });
+            }
+            None => self.push(name, value),
+        }
+    }
+
+    /// Removes every field of this name; returns how many were removed.
+    pub fn remove(&mut self, name: &HeaderName) -> usize {
+        let before = self.0.len();
+        self.0.retain(|h| &h.name != name);
+        before - self.0.len()
+    }
+
+    /// The first field of this name.
+    pub fn get(&self, name: &HeaderName) -> Option<&HeaderValue> {
+        self.0.iter().find(|h| &h.name == name).map(|h| &h.value)
+    }
+
+    /// Every field of this name, in order.
+    pub fn get_all<'a>(&'a self, name: &'a HeaderName) -> impl Iterator<Item = &'a HeaderValue> + 'a {
+        self.0.iter().filter(move |h| &h.name == name).map(|h| &h.value)
+    }
+
+    /// How many fields of this name.
+    pub fn count(&self, name: &HeaderName) -> usize {
+        self.0.iter().filter(|h| &h.name == name).count()
+    }
+
+    /// All fields in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, Header> {
+        self.0.iter()
+    }
+
+    /// Number of fields.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// No fields at all.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<'a> IntoIterator for &'a Headers {
+    type Item = &'a Header;
+    type IntoIter = std::slice::Iter<'a, Header>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compact_and_case_insensitive_names() {
+        assert_eq!(HeaderName::from_wire("v"), HeaderName::Via);
+        assert_eq!(HeaderName::from_wire("I"), HeaderName::CallId);
+        assert_eq!(HeaderName::from_wire("cAlL-iD"), HeaderName::CallId);
+        assert_eq!(HeaderName::from_wire("x"), HeaderName::SessionExpires);
+        assert_eq!(
+            HeaderName::from_wire("X-Custom"),
+            HeaderName::Other("X-Custom".into())
+        );
+    }
+
+    #[test]
+    fn set_replaces_all_in_place() {
+        let mut h = Headers::new();
+        h.push(HeaderName::Via, "a");
+        h.push(HeaderName::Expires, "1");
+        h.push(HeaderName::Via, "b");
+        h.set(HeaderName::Via, "c");
+        let names: Vec<_> = h.iter().map(|x| x.value.as_str().to_owned()).collect();
+        assert_eq!(names, ["c", "1"]);
+    }
+}

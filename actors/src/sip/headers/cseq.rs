@@ -1,0 +1,72 @@
+//! The CSeq header (RFC 3261 §20.16).
+
+use crate::sip::error::Fault;
+use crate::sip::header::HeaderName;
+use crate::sip::method::Method;
+use std::fmt;
+
+/// Sequence number and method.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CSeq {
+    /// The sequence number, < 2**31 (RFC 3261 §8.1.1.5).
+    pub seq: u32,
+    /// The method.
+    pub method: Method,
+}
+
+impl CSeq {
+    /// Parses `1*DIGIT LWS Method`.
+    pub fn parse(value: &str) -> Result<CSeq, Fault> {
+        let bad = |why| Fault::BadHeader {
+            name: HeaderName::CSeq,
+            why,
+        };
+        let value = value.trim_matches([' ', '\t']);
+        let split = value.find([' ', '\t']).ok_or(bad("missing method"))?;
+        let (num, method) = (&value[..split], value[split..].trim_start_matches([' ', '\t']));
+        if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad("sequence number is not a number"));
+        }
+        let seq: u64 = if num.len() > 10 {
+            u64::MAX
+        } else {
+            num.parse().map_err(|_| bad("sequence number is not a number"))?
+        };
+        if seq >= 1 << 31 {
+            return Err(Fault::OutOfRange(HeaderName::CSeq));
+        }
+        if !super::params::is_token(method) {
+            return Err(bad("method is not a token"));
+        }
+        Ok(CSeq {
+            seq: seq as u32,
+            method: Method::from_token(method),
+        })
+    }
+}
+
+impl fmt::Display for CSeq {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.seq, self.method)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_bounds() {
+        assert_eq!(
+            CSeq::parse("  4711   INVITE ").unwrap(),
+            CSeq {
+                seq: 4711,
+                method: Method::Invite
+            }
+        );
+        assert!(CSeq::parse("2147483648 INVITE").is_err());
+        assert!(CSeq::parse("36893488147419103232 INVITE").is_err());
+        assert!(CSeq::parse("-1 INVITE").is_err());
+        assert!(CSeq::parse("1").is_err());
+    }
+}

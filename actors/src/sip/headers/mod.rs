@@ -1,0 +1,9 @@
+//! Typed views of the headers a user agent needs. Each parses from a header value on
+//! demand and borrows from it where it can.
+
+pub mod cseq;
+pub mod params;
+pub mod via;
+
+pub use cseq::CSeq;
+pub use via::Via;

@@ -1,0 +1,163 @@
+//! The Via header (RFC 3261 §20.42, RFC 3581 rport).
+
+use super::params::{is_token, split_params, trim_lws};
+use crate::sip::error::Fault;
+use crate::sip::header::HeaderName;
+
+/// One via-parm, borrowed from the header value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Via<'a> {
+    /// The transport token (`UDP`, `TCP`, `TLS`, `WS`…), as written.
+    pub transport: &'a str,
+    /// The sent-by host, as written (IPv6 references keep their brackets).
+    pub host: &'a str,
+    /// The sent-by port.
+    pub port: Option<u16>,
+    /// `branch`
+    pub branch: Option<&'a str>,
+    /// `received`
+    pub received: Option<&'a str>,
+    /// `rport`: `Some(None)` when present without a value (a request to fill it in).
+    pub rport: Option<Option<u16>>,
+    /// `maddr`
+    pub maddr: Option<&'a str>,
+    /// Every parameter in order, including the ones above.
+    pub params: Vec<(&'a str, Option<&'a str>)>,
+}
+
+/// The RFC 3261 branch magic cookie.
+pub const MAGIC_COOKIE: &str = "z9hG4bK";
+
+fn bad(why: &'static str) -> Fault {
+    Fault::BadHeader {
+        name: HeaderName::Via,
+        why,
+    }
+}
+
+impl<'a> Via<'a> {
+    /// Parses one via-parm (the parser has split comma-separated values already).
+    pub fn parse(value: &'a str) -> Result<Via<'a>, Fault> {
+        let mut parts = value.splitn(3, '/');
+        let (Some(name), Some(version), Some(rest)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return Err(bad("missing sent-protocol"));
+        };
+        if !trim_lws(name).eq_ignore_ascii_case("SIP") || trim_lws(version) != "2.0" {
+            return Err(bad("sent-protocol is not SIP/2.0"));
+        }
+        let rest = rest.trim_start_matches([' ', '\t']);
+        let t_end = rest
+            .find([' ', '\t'])
+            .ok_or(bad("missing sent-by"))?;
+        let transport = &rest[..t_end];
+        if !is_token(transport) {
+            return Err(bad("bad transport"));
+        }
+        let rest = rest[t_end..].trim_start_matches([' ', '\t']);
+        let (host, after_host) = if rest.starts_with('[') {
+            let close = rest.find(']').ok_or(bad("unterminated IPv6 reference"))?;
+            (&rest[..=close], &rest[close + 1..])
+        } else {
+            let end = rest
+                .find([':', ';', ' ', '\t'])
+                .unwrap_or(rest.len());
+            (&rest[..end], &rest[end..])
+        };
+        if host.is_empty() || !host_chars_ok(host) {
+            return Err(bad("bad sent-by host"));
+        }
+        let mut tail = after_host.trim_start_matches([' ', '\t']);
+        let mut port = None;
+        if let Some(p) = tail.strip_prefix(':') {
+            let p = p.trim_start_matches([' ', '\t']);
+            let end = p.bytes().position(|b| !b.is_ascii_digit()).unwrap_or(p.len());
+            port = Some(parse_port(&p[..end]).ok_or(Fault::OutOfRange(HeaderName::Via))?);
+            tail = &p[end..];
+        }
+        let params = split_params(tail).map_err(bad)?;
+        let mut via = Via {
+            transport,
+            host,
+            port,
+            branch: None,
+            received: None,
+            rport: None,
+            maddr: None,
+            params,
+        };
+        for &(n, v) in &via.params {
+            if n.eq_ignore_ascii_case("branch") {
+                via.branch = Some(v.ok_or(bad("empty branch"))?);
+            } else if n.eq_ignore_ascii_case("received") {
+                via.received = Some(v.ok_or(bad("empty received"))?);
+            } else if n.eq_ignore_ascii_case("rport") {
+                via.rport = Some(match v {
+                    None => None,
+                    Some(p) => Some(parse_port(p).ok_or(Fault::OutOfRange(HeaderName::Via))?),
+                });
+            } else if n.eq_ignore_ascii_case("maddr") {
+                via.maddr = v;
+            } else if n.eq_ignore_ascii_case("ttl") {
+                let ttl = v.and_then(|t| t.parse::<u16>().ok());
+                if !matches!(ttl, Some(0..=255)) {
+                    return Err(Fault::OutOfRange(HeaderName::Via));
+                }
+            }
+        }
+        Ok(via)
+    }
+
+    /// Whether the branch carries the RFC 3261 magic cookie (else RFC 2543 matching).
+    pub fn is_rfc3261_branch(&self) -> bool {
+        self.branch.is_some_and(|b| b.starts_with(MAGIC_COOKIE))
+    }
+}
+
+fn host_chars_ok(h: &str) -> bool {
+    h.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'[' | b']' | b':'))
+}
+
+/// Parses a port number 0..=65535 made only of digits (at most 5 of them).
+pub fn parse_port(s: &str) -> Option<u16> {
+    if s.is_empty() || s.len() > 5 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typical_via() {
+        let v = Via::parse("SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bK776;rport").unwrap();
+        assert_eq!(v.transport, "UDP");
+        assert_eq!(v.host, "127.0.0.1");
+        assert_eq!(v.port, Some(5060));
+        assert_eq!(v.branch, Some("z9hG4bK776"));
+        assert_eq!(v.rport, Some(None));
+        assert!(v.is_rfc3261_branch());
+    }
+
+    #[test]
+    fn whitespace_everywhere_and_ipv6() {
+        let v = Via::parse("SIP  /   2.0 / TCP   [2001:db8::9:1] : 5061 ; received = 10.0.0.1 ; branch=z9hG4bKx")
+            .unwrap();
+        assert_eq!(v.transport, "TCP");
+        assert_eq!(v.host, "[2001:db8::9:1]");
+        assert_eq!(v.port, Some(5061));
+        assert_eq!(v.received, Some("10.0.0.1"));
+    }
+
+    #[test]
+    fn rejects_bad() {
+        assert!(Via::parse("SIP/2.0/UDP").is_err());
+        assert!(Via::parse("SIP/3.0/UDP host").is_err());
+        assert!(Via::parse("SIP/2.0/UDP host:70000").is_err());
+        assert!(Via::parse("SIP/2.0/UDP host;;branch=z9hG4bK").is_err());
+        assert!(Via::parse("SIP/2.0/UDP host;ttl=256").is_err());
+    }
+}

@@ -1,0 +1,2 @@
+//! The `switchboard` command-line tool.
+fn main() {}

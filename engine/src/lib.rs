@@ -1,0 +1,1 @@
+//! Switchboard: the crate embedders link.

@@ -23,14 +23,18 @@ impl CSeq {
         };
         let value = value.trim_matches([' ', '\t']);
         let split = value.find([' ', '\t']).ok_or(bad("missing method"))?;
-        let (num, method) = (&value[..split], value[split..].trim_start_matches([' ', '\t']));
+        let (num, method) = (
+            &value[..split],
+            value[split..].trim_start_matches([' ', '\t']),
+        );
         if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit()) {
             return Err(bad("sequence number is not a number"));
         }
         let seq: u64 = if num.len() > 10 {
             u64::MAX
         } else {
-            num.parse().map_err(|_| bad("sequence number is not a number"))?
+            num.parse()
+                .map_err(|_| bad("sequence number is not a number"))?
         };
         if seq >= 1 << 31 {
             return Err(Fault::OutOfRange(HeaderName::CSeq));

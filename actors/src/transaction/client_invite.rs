@@ -146,7 +146,9 @@ impl ClientInvite {
     /// The earliest pending deadline.
     pub fn poll_timeout(&self) -> Option<Instant> {
         match &self.state {
-            ClientInviteState::Calling(c) => Some(c.timer_a.map_or(c.timer_b, |a| a.due.min(c.timer_b))),
+            ClientInviteState::Calling(c) => {
+                Some(c.timer_a.map_or(c.timer_b, |a| a.due.min(c.timer_b)))
+            }
             ClientInviteState::Completed(c) => Some(c.timer_d),
             ClientInviteState::Accepted(a) => Some(a.timer_m),
             ClientInviteState::Proceeding | ClientInviteState::Terminated => None,
@@ -165,17 +167,17 @@ impl ClientInvite {
             ClientInviteState::Calling(_) | ClientInviteState::Proceeding => {
                 if code.is_provisional() {
                     self.state = ClientInviteState::Proceeding;
-                    self.to_tu(TxEvent::Response(response));
+                    self.tell_tu(TxEvent::Response(response));
                 } else if code.is_success() {
                     self.state = ClientInviteState::Accepted(AcceptedClient {
                         timer_m: deadline(now, self.cfg.timer_m()),
                     });
-                    self.to_tu(TxEvent::Response(response));
+                    self.tell_tu(TxEvent::Response(response));
                 } else {
                     let ack = build_ack(&self.request, &response);
                     self.ack = Some(ack);
                     self.transmit_ack();
-                    self.to_tu(TxEvent::Response(response));
+                    self.tell_tu(TxEvent::Response(response));
                     let d = self.cfg.timer_d_for(self.reliable);
                     if d.is_zero() {
                         self.terminate();
@@ -193,7 +195,7 @@ impl ClientInvite {
             }
             ClientInviteState::Accepted(_) => {
                 if code.is_success() {
-                    self.to_tu(TxEvent::Response(response));
+                    self.tell_tu(TxEvent::Response(response));
                 }
             }
             ClientInviteState::Terminated => {}
@@ -206,7 +208,7 @@ impl ClientInvite {
             match self.state {
                 ClientInviteState::Calling(mut c) => {
                     if c.timer_b <= due {
-                        self.to_tu(TxEvent::Timeout);
+                        self.tell_tu(TxEvent::Timeout);
                         self.terminate();
                     } else if let Some(a) = c.timer_a {
                         self.transmit_request();
@@ -225,17 +227,17 @@ impl ClientInvite {
     /// The transport reported a failure: inform the TU and terminate.
     pub fn recv_transport_error(&mut self) {
         if !self.is_terminated() {
-            self.to_tu(TxEvent::TransportError);
+            self.tell_tu(TxEvent::TransportError);
             self.terminate();
         }
     }
 
     fn terminate(&mut self) {
         self.state = ClientInviteState::Terminated;
-        self.to_tu(TxEvent::Terminated);
+        self.tell_tu(TxEvent::Terminated);
     }
 
-    fn to_tu(&mut self, event: TxEvent) {
+    fn tell_tu(&mut self, event: TxEvent) {
         self.out.push_back(Output::ToTu(event));
     }
 
@@ -276,7 +278,11 @@ pub fn build_ack(invite: &Request, response: &Response) -> Request {
             ack.headers.push(name, v.clone());
         }
     }
-    if let Some(to) = response.headers.get(&HeaderName::To).or(h.get(&HeaderName::To)) {
+    if let Some(to) = response
+        .headers
+        .get(&HeaderName::To)
+        .or(h.get(&HeaderName::To))
+    {
         ack.headers.push(HeaderName::To, to.clone());
     }
     let seq = h

@@ -5,7 +5,12 @@ use crate::vocab::TransportKind;
 
 fn start(kind: TransportKind) -> (Instant, ClientInvite, Vec<Output>) {
     let t0 = Instant::now();
-    let mut tx = ClientInvite::new(t0, invite("z9hG4bKc1"), target(kind), TimerConfig::default());
+    let mut tx = ClientInvite::new(
+        t0,
+        invite("z9hG4bKc1"),
+        target(kind),
+        TimerConfig::default(),
+    );
     let outs = drain(|| tx.poll_output());
     (t0, tx, outs)
 }
@@ -31,7 +36,10 @@ fn udp_retransmits_at_exact_schedule_then_times_out_at_b() {
     assert_eq!(at, [500, 1500, 3500, 7500, 15500, 31500]);
     assert_eq!(
         last,
-        [Output::ToTu(TxEvent::Timeout), Output::ToTu(TxEvent::Terminated)]
+        [
+            Output::ToTu(TxEvent::Timeout),
+            Output::ToTu(TxEvent::Terminated)
+        ]
     );
     assert!(tx.is_terminated());
 }
@@ -77,7 +85,9 @@ fn non_2xx_is_acked_per_17_1_1_3_and_retransmissions_reacked() {
     let outs = drain(|| tx.poll_output());
     let acks = transmitted(&outs);
     assert_eq!(acks.len(), 1);
-    let Message::Request(ack) = acks[0] else { panic!("not a request") };
+    let Message::Request(ack) = acks[0] else {
+        panic!("not a request")
+    };
     assert_eq!(ack.method, Method::Ack);
     assert_eq!(ack.uri, inv.uri);
     let h = |r: &Request, n: HeaderName| r.headers.get_all(&n).cloned().collect::<Vec<_>>();
@@ -85,8 +95,14 @@ fn non_2xx_is_acked_per_17_1_1_3_and_retransmissions_reacked() {
     assert_eq!(h(ack, HeaderName::Route), h(&inv, HeaderName::Route));
     assert_eq!(h(ack, HeaderName::From), h(&inv, HeaderName::From));
     assert_eq!(h(ack, HeaderName::CallId), h(&inv, HeaderName::CallId));
-    assert_eq!(ack.headers.get(&HeaderName::To), resp.headers.get(&HeaderName::To));
-    assert_eq!(ack.headers.get(&HeaderName::CSeq).unwrap().as_str(), "1 ACK");
+    assert_eq!(
+        ack.headers.get(&HeaderName::To),
+        resp.headers.get(&HeaderName::To)
+    );
+    assert_eq!(
+        ack.headers.get(&HeaderName::CSeq).unwrap().as_str(),
+        "1 ACK"
+    );
     assert!(outs.contains(&Output::ToTu(TxEvent::Response(resp.clone()))));
     assert!(matches!(tx.state(), ClientInviteState::Completed(_)));
 
@@ -96,7 +112,10 @@ fn non_2xx_is_acked_per_17_1_1_3_and_retransmissions_reacked() {
     assert_eq!(transmitted(&outs)[0], &Message::Request(ack.clone()));
 
     assert_eq!(tx.poll_timeout(), Some(t0 + secs(33.0)), "Timer D = 32 s");
-    assert_eq!(fire(&mut tx, t0 + secs(33.0)), [Output::ToTu(TxEvent::Terminated)]);
+    assert_eq!(
+        fire(&mut tx, t0 + secs(33.0)),
+        [Output::ToTu(TxEvent::Terminated)]
+    );
 }
 
 #[test]
@@ -120,12 +139,21 @@ fn accepted_passes_2xx_retransmissions_to_tu_without_ack() {
     drain(|| tx.poll_output());
     for _ in 0..3 {
         tx.handle(t0 + secs(3.0), Input::RecvResponse(ok.clone()));
-        assert_eq!(drain(|| tx.poll_output()), [Output::ToTu(TxEvent::Response(ok.clone()))]);
+        assert_eq!(
+            drain(|| tx.poll_output()),
+            [Output::ToTu(TxEvent::Response(ok.clone()))]
+        );
     }
     tx.handle(t0 + secs(3.0), Input::RecvResponse(response(&inv, 486)));
-    assert!(drain(|| tx.poll_output()).is_empty(), "non-2xx ignored in Accepted");
+    assert!(
+        drain(|| tx.poll_output()).is_empty(),
+        "non-2xx ignored in Accepted"
+    );
     assert_eq!(tx.poll_timeout(), Some(t0 + secs(34.0)), "Timer M = 64*T1");
-    assert_eq!(fire(&mut tx, t0 + secs(34.0)), [Output::ToTu(TxEvent::Terminated)]);
+    assert_eq!(
+        fire(&mut tx, t0 + secs(34.0)),
+        [Output::ToTu(TxEvent::Terminated)]
+    );
 }
 
 #[test]
@@ -134,7 +162,10 @@ fn transport_error_terminates_and_informs_tu() {
     tx.handle(t0, Input::TransportError);
     assert_eq!(
         drain(|| tx.poll_output()),
-        [Output::ToTu(TxEvent::TransportError), Output::ToTu(TxEvent::Terminated)]
+        [
+            Output::ToTu(TxEvent::TransportError),
+            Output::ToTu(TxEvent::Terminated)
+        ]
     );
     tx.handle(t0, Input::TransportError);
     assert!(drain(|| tx.poll_output()).is_empty());

@@ -92,7 +92,12 @@ pub struct ClientNonInvite {
 
 impl ClientNonInvite {
     /// Starts the transaction: the request is queued for transmission at once.
-    pub fn new(now: Instant, request: Request, target: Target, cfg: TimerConfig) -> ClientNonInvite {
+    pub fn new(
+        now: Instant,
+        request: Request,
+        target: Target,
+        cfg: TimerConfig,
+    ) -> ClientNonInvite {
         let reliable = target.kind.is_reliable();
         let state = ClientNonInviteState::Trying(Waiting {
             timer_e: (!reliable).then(|| Retransmit::start(now, cfg.t1)),
@@ -160,7 +165,8 @@ impl ClientNonInvite {
             ClientNonInviteState::Completed(_) | ClientNonInviteState::Terminated => return,
         };
         let provisional = response.status.is_provisional();
-        self.out.push_back(Output::ToTu(TxEvent::Response(response)));
+        self.out
+            .push_back(Output::ToTu(TxEvent::Response(response)));
         if provisional {
             self.state = ClientNonInviteState::Proceeding(w);
             return;

@@ -43,7 +43,10 @@ fn timer_e_doubles_to_t2_then_stays_and_f_times_out() {
     );
     assert_eq!(
         last,
-        [Output::ToTu(TxEvent::Timeout), Output::ToTu(TxEvent::Terminated)]
+        [
+            Output::ToTu(TxEvent::Timeout),
+            Output::ToTu(TxEvent::Terminated)
+        ]
     );
 }
 
@@ -73,11 +76,17 @@ fn final_then_timer_k_absorbs_retransmissions() {
     let req = tx.request().clone();
     let ok = response(&req, 200);
     tx.handle(t0 + secs(1.0), Input::RecvResponse(ok.clone()));
-    assert_eq!(drain(|| tx.poll_output()), [Output::ToTu(TxEvent::Response(ok.clone()))]);
+    assert_eq!(
+        drain(|| tx.poll_output()),
+        [Output::ToTu(TxEvent::Response(ok.clone()))]
+    );
     tx.handle(t0 + secs(2.0), Input::RecvResponse(ok));
     assert!(drain(|| tx.poll_output()).is_empty());
     assert_eq!(tx.poll_timeout(), Some(t0 + secs(6.0)), "Timer K = T4");
-    assert_eq!(fire(&mut tx, t0 + secs(6.0)), [Output::ToTu(TxEvent::Terminated)]);
+    assert_eq!(
+        fire(&mut tx, t0 + secs(6.0)),
+        [Output::ToTu(TxEvent::Terminated)]
+    );
 }
 
 #[test]
@@ -85,7 +94,10 @@ fn reliable_final_terminates_at_once() {
     let (t0, mut tx) = start(TransportKind::Tls);
     let req = tx.request().clone();
     tx.handle(t0, Input::RecvResponse(response(&req, 404)));
-    assert_eq!(drain(|| tx.poll_output()).last(), Some(&Output::ToTu(TxEvent::Terminated)));
+    assert_eq!(
+        drain(|| tx.poll_output()).last(),
+        Some(&Output::ToTu(TxEvent::Terminated))
+    );
     assert!(tx.is_terminated());
 }
 
@@ -95,6 +107,9 @@ fn transport_error() {
     tx.handle(t0, Input::TransportError);
     assert_eq!(
         drain(|| tx.poll_output()),
-        [Output::ToTu(TxEvent::TransportError), Output::ToTu(TxEvent::Terminated)]
+        [
+            Output::ToTu(TxEvent::TransportError),
+            Output::ToTu(TxEvent::Terminated)
+        ]
     );
 }

@@ -113,7 +113,10 @@ pub fn tag_param(value: &str) -> Option<&str> {
 }
 
 fn header_tag(headers: &Headers, name: HeaderName) -> Option<Box<str>> {
-    headers.get(&name).and_then(|v| tag_param(v.as_str())).map(Into::into)
+    headers
+        .get(&name)
+        .and_then(|v| tag_param(v.as_str()))
+        .map(Into::into)
 }
 
 impl ClientKey {
@@ -170,7 +173,11 @@ impl ServerKey {
         let invite_like = method == Method::Invite;
         Ok(ServerKey::Rfc2543 {
             request_uri: request.uri.to_string().into(),
-            to_tag: if invite_like { None } else { header_tag(h, HeaderName::To) },
+            to_tag: if invite_like {
+                None
+            } else {
+                header_tag(h, HeaderName::To)
+            },
             from_tag: header_tag(h, HeaderName::From),
             call_id: call_id.as_str().into(),
             cseq: cseq(h)?.seq,

@@ -191,7 +191,7 @@ impl TransactionLayer {
         id
     }
 
-    fn to_tu(&mut self, event: TuEvent) {
+    fn tell_tu(&mut self, event: TuEvent) {
         self.out.push_back(LayerOutput::ToTu(event));
     }
 
@@ -210,7 +210,7 @@ impl TransactionLayer {
                 input: Input::RecvResponse(response),
             }),
             Ok(None) | Err(KeyError::NoBranch) => {
-                self.to_tu(TuEvent::StrayResponse { response, flow })
+                self.tell_tu(TuEvent::StrayResponse { response, flow })
             }
             Err(e) => tracing::debug!(error = %e, "unmatchable response dropped"),
         }
@@ -228,13 +228,15 @@ impl TransactionLayer {
             return self.out.push_back(LayerOutput::Deliver { id, input });
         }
         if request.method == Method::Ack {
-            return self.to_tu(TuEvent::StrayAck { request, flow });
+            return self.tell_tu(TuEvent::StrayAck { request, flow });
         }
         let target = match top_via(&request.headers) {
             Ok(via) => response_target(&via, &flow),
             Err(_) => Target::reply_to(&flow),
         };
-        let invite = key.cancelled_invite().and_then(|k| self.servers.get(&k).copied());
+        let invite = key
+            .cancelled_invite()
+            .and_then(|k| self.servers.get(&k).copied());
         let is_cancel = request.method == Method::Cancel;
         let transaction = if request.method == Method::Invite {
             Transaction::ServerInvite(ServerInvite::new(now, request.clone(), target, self.cfg))
@@ -243,8 +245,13 @@ impl TransactionLayer {
         };
         let id = self.alloc(Key::Server(key));
         self.out.push_back(LayerOutput::Spawn { id, transaction });
-        self.to_tu(if is_cancel {
-            TuEvent::Cancel { id, invite, request, flow }
+        self.tell_tu(if is_cancel {
+            TuEvent::Cancel {
+                id,
+                invite,
+                request,
+                flow,
+            }
         } else {
             TuEvent::Request { id, request, flow }
         });
@@ -299,7 +306,8 @@ impl TransactionLayer {
     /// Sends a message outside any transaction (the ACK of a 2xx, a 2xx retransmission
     /// after the server transaction ended). The caller supplies the Via.
     pub fn send_stateless(&mut self, message: Message, target: Target) {
-        self.out.push_back(LayerOutput::Transmit { message, target });
+        self.out
+            .push_back(LayerOutput::Transmit { message, target });
     }
 
     /// The transport could not send `message`: the transaction that sent it (matched by
@@ -309,7 +317,9 @@ impl TransactionLayer {
             Message::Request(r) => ClientKey::from_request(r)
                 .ok()
                 .and_then(|k| self.clients.get(&k).copied()),
-            Message::Response(r) => server_key_of_response(r).and_then(|k| self.servers.get(&k).copied()),
+            Message::Response(r) => {
+                server_key_of_response(r).and_then(|k| self.servers.get(&k).copied())
+            }
         }?;
         self.out.push_back(LayerOutput::Deliver {
             id,
@@ -350,7 +360,11 @@ fn with_branch(via: &Via<'_>, branch: &str) -> String {
     }
     out.push_str(";branch=");
     out.push_str(branch);
-    for &(name, value) in via.params.iter().filter(|(n, _)| !n.eq_ignore_ascii_case("branch")) {
+    for &(name, value) in via
+        .params
+        .iter()
+        .filter(|(n, _)| !n.eq_ignore_ascii_case("branch"))
+    {
         out.push(';');
         out.push_str(name);
         if let Some(v) = value {
@@ -370,7 +384,10 @@ fn replace_top_via(request: &mut Request, via_parm: String) {
             full[first_via_parm(full).len()..].to_owned()
         })
         .unwrap_or_default();
-    set_top_via(request, HeaderValue::from_string(format!("{via_parm}{rest}")));
+    set_top_via(
+        request,
+        HeaderValue::from_string(format!("{via_parm}{rest}")),
+    );
 }
 
 #[cfg(test)]

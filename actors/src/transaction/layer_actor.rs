@@ -94,7 +94,14 @@ impl LayerState {
                         wire: self.wire.clone(),
                         tu: self.tu.clone(),
                     };
-                    match TransactionActor::spawn_linked(None, TransactionActor, args, myself.get_cell()).await {
+                    match TransactionActor::spawn_linked(
+                        None,
+                        TransactionActor,
+                        args,
+                        myself.get_cell(),
+                    )
+                    .await
+                    {
                         Ok((child, _)) => {
                             self.ids.insert(child.get_id(), id);
                             self.children.insert(id, child);
@@ -106,7 +113,10 @@ impl LayerState {
                     }
                 }
                 LayerOutput::Deliver { id, input } => {
-                    let sent = self.children.get(&id).map(|c| c.send_message(TxMsg::Input(input)));
+                    let sent = self
+                        .children
+                        .get(&id)
+                        .map(|c| c.send_message(TxMsg::Input(input)));
                     if !matches!(sent, Some(Ok(()))) {
                         tracing::debug!(?id, "input for a finished transaction dropped");
                     }
@@ -154,7 +164,11 @@ impl Actor for TransactionLayerActor {
         let now = Instant::now();
         match message {
             LayerMsg::Recv { message, flow } => state.layer.recv(now, message, flow),
-            LayerMsg::SendRequest { request, target, reply } => {
+            LayerMsg::SendRequest {
+                request,
+                target,
+                reply,
+            } => {
                 let result = state.layer.send_request(now, request, target);
                 state.drain(&myself).await;
                 let _ = reply.send(result);
@@ -164,7 +178,9 @@ impl Actor for TransactionLayerActor {
                     tracing::debug!(error = %e, "response from the TU dropped");
                 }
             }
-            LayerMsg::SendStateless { message, target } => state.layer.send_stateless(message, target),
+            LayerMsg::SendStateless { message, target } => {
+                state.layer.send_stateless(message, target)
+            }
             LayerMsg::SendFailed { message } => {
                 state.layer.send_failed(&message);
             }
@@ -203,3 +219,7 @@ impl Actor for TransactionLayerActor {
         Ok(())
     }
 }
+
+#[cfg(test)]
+#[path = "actor_tests.rs"]
+mod tests;

@@ -91,7 +91,8 @@ mod tests {
             Uri::Sip(SipUri::new(None, Host::Domain("example.com".into()), None)),
         );
         r.headers.push(HeaderName::Via, via);
-        r.headers.push(HeaderName::Via, "SIP/2.0/UDP proxy;branch=z9hG4bKp");
+        r.headers
+            .push(HeaderName::Via, "SIP/2.0/UDP proxy;branch=z9hG4bKp");
         r
     }
 

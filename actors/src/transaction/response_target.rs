@@ -5,7 +5,10 @@ use crate::vocab::{Flow, Target};
 use std::net::{IpAddr, SocketAddr};
 
 fn ip_of(host: &str) -> Option<IpAddr> {
-    host.trim_start_matches('[').trim_end_matches(']').parse().ok()
+    host.trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse()
+        .ok()
 }
 
 /// The destination of responses to a request whose (stamped) top Via is `top_via`,
@@ -37,7 +40,11 @@ pub fn response_target(top_via: &Via<'_>, flow: &Flow) -> Target {
     Target {
         kind: flow.kind,
         addr,
-        conn: if flow.kind.is_reliable() { flow.conn } else { None },
+        conn: if flow.kind.is_reliable() {
+            flow.conn
+        } else {
+            None
+        },
         server_name: None,
     }
 }

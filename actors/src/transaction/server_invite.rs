@@ -186,9 +186,9 @@ impl ServerInvite {
     pub fn recv_request_retransmission(&mut self) {
         match &mut self.state {
             ServerInviteState::Proceeding(p) => {
-                let resp = p.last_provisional.get_or_insert_with(|| {
-                    Response::to_request(&self.request, StatusCode::TRYING)
-                });
+                let resp = p
+                    .last_provisional
+                    .get_or_insert_with(|| Response::to_request(&self.request, StatusCode::TRYING));
                 p.trying_at = None;
                 let resp = resp.clone();
                 self.transmit(resp);

@@ -37,7 +37,11 @@ fn sends_100_trying_after_200ms_unless_tu_answers() {
     let (t0, mut tx, inv) = start(TransportKind::Udp);
     tx.handle(t0 + secs(0.1), Input::SendResponse(response(&inv, 180)));
     assert_eq!(codes(&drain(|| tx.poll_output())), [180]);
-    assert_eq!(tx.poll_timeout(), None, "no 100 once the TU sent a provisional");
+    assert_eq!(
+        tx.poll_timeout(),
+        None,
+        "no 100 once the TU sent a provisional"
+    );
     tx.handle(t0 + secs(0.5), Input::RecvRequest(inv));
     assert_eq!(codes(&drain(|| tx.poll_output())), [180]);
 }
@@ -62,7 +66,10 @@ fn timer_g_doubles_to_t2_and_timer_h_times_out() {
     );
     assert_eq!(
         last,
-        [Output::ToTu(TxEvent::Timeout), Output::ToTu(TxEvent::Terminated)]
+        [
+            Output::ToTu(TxEvent::Timeout),
+            Output::ToTu(TxEvent::Terminated)
+        ]
     );
 }
 
@@ -79,7 +86,10 @@ fn ack_confirms_then_timer_i() {
     tx.handle(t0 + secs(1.2), Input::RecvRequest(inv));
     assert!(drain(|| tx.poll_output()).is_empty(), "Confirmed absorbs");
     assert_eq!(tx.poll_timeout(), Some(t0 + secs(6.0)), "Timer I = T4");
-    assert_eq!(fire(&mut tx, t0 + secs(6.0)), [Output::ToTu(TxEvent::Terminated)]);
+    assert_eq!(
+        fire(&mut tx, t0 + secs(6.0)),
+        [Output::ToTu(TxEvent::Terminated)]
+    );
 }
 
 #[test]
@@ -90,7 +100,10 @@ fn reliable_no_timer_g_and_ack_terminates() {
     assert_eq!(tx.poll_timeout(), Some(t0 + secs(32.0)), "only Timer H");
     let ack = crate::transaction::build_ack(&inv, &response(&inv, 500));
     tx.handle(t0 + secs(1.0), Input::RecvRequest(ack));
-    assert_eq!(drain(|| tx.poll_output()), [Output::ToTu(TxEvent::Terminated)]);
+    assert_eq!(
+        drain(|| tx.poll_output()),
+        [Output::ToTu(TxEvent::Terminated)]
+    );
 }
 
 #[test]
@@ -101,15 +114,28 @@ fn accepted_absorbs_invites_passes_ack_and_tu_2xx_then_timer_l() {
     assert_eq!(codes(&drain(|| tx.poll_output())), [200]);
     assert!(matches!(tx.state(), ServerInviteState::Accepted(_)));
     tx.handle(t0 + secs(0.6), Input::RecvRequest(inv.clone()));
-    assert!(drain(|| tx.poll_output()).is_empty(), "INVITE retransmission absorbed");
+    assert!(
+        drain(|| tx.poll_output()).is_empty(),
+        "INVITE retransmission absorbed"
+    );
     tx.handle(t0 + secs(0.6), Input::SendResponse(ok.clone()));
-    assert_eq!(codes(&drain(|| tx.poll_output())), [200], "the TU retransmits its 2xx");
+    assert_eq!(
+        codes(&drain(|| tx.poll_output())),
+        [200],
+        "the TU retransmits its 2xx"
+    );
     let mut ack = crate::transaction::build_ack(&inv, &ok);
     ack.method = crate::sip::Method::Ack;
     tx.handle(t0 + secs(1.0), Input::RecvRequest(ack.clone()));
-    assert_eq!(drain(|| tx.poll_output()), [Output::ToTu(TxEvent::Ack(ack))]);
+    assert_eq!(
+        drain(|| tx.poll_output()),
+        [Output::ToTu(TxEvent::Ack(ack))]
+    );
     assert_eq!(tx.poll_timeout(), Some(t0 + secs(32.1)), "Timer L = 64*T1");
-    assert_eq!(fire(&mut tx, t0 + secs(32.1)), [Output::ToTu(TxEvent::Terminated)]);
+    assert_eq!(
+        fire(&mut tx, t0 + secs(32.1)),
+        [Output::ToTu(TxEvent::Terminated)]
+    );
 }
 
 #[test]
@@ -120,6 +146,9 @@ fn transport_error() {
     let outs = drain(|| tx.poll_output());
     assert_eq!(
         outs[1..],
-        [Output::ToTu(TxEvent::TransportError), Output::ToTu(TxEvent::Terminated)]
+        [
+            Output::ToTu(TxEvent::TransportError),
+            Output::ToTu(TxEvent::Terminated)
+        ]
     );
 }

@@ -5,7 +5,11 @@ use crate::vocab::TransportKind;
 
 fn start(kind: TransportKind) -> (Instant, ServerNonInvite, Request) {
     let req = request(Method::Bye, "z9hG4bKb1");
-    (Instant::now(), ServerNonInvite::new(target(kind), TimerConfig::default()), req)
+    (
+        Instant::now(),
+        ServerNonInvite::new(target(kind), TimerConfig::default()),
+        req,
+    )
 }
 
 #[test]
@@ -23,12 +27,18 @@ fn trying_absorbs_proceeding_and_completed_resend() {
     let outs = drain(|| tx.poll_output());
     assert_eq!(transmitted(&outs), [&Message::Response(ok.clone()); 2]);
     tx.handle(t0 + secs(2.0), Input::SendResponse(response(&req, 500)));
-    assert!(drain(|| tx.poll_output()).is_empty(), "second final ignored");
+    assert!(
+        drain(|| tx.poll_output()).is_empty(),
+        "second final ignored"
+    );
     assert_eq!(tx.poll_timeout(), Some(t0 + secs(33.0)), "Timer J = 64*T1");
     tx.handle(t0 + secs(32.9), Input::Timer);
     assert!(!tx.is_terminated());
     tx.handle(t0 + secs(33.0), Input::Timer);
-    assert_eq!(drain(|| tx.poll_output()), [Output::ToTu(TxEvent::Terminated)]);
+    assert_eq!(
+        drain(|| tx.poll_output()),
+        [Output::ToTu(TxEvent::Terminated)]
+    );
 }
 
 #[test]
@@ -46,6 +56,9 @@ fn transport_error() {
     tx.handle(t0, Input::TransportError);
     assert_eq!(
         drain(|| tx.poll_output()),
-        [Output::ToTu(TxEvent::TransportError), Output::ToTu(TxEvent::Terminated)]
+        [
+            Output::ToTu(TxEvent::TransportError),
+            Output::ToTu(TxEvent::Terminated)
+        ]
     );
 }

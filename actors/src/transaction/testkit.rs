@@ -6,7 +6,11 @@ use crate::vocab::{ConnId, Flow, Target, TransportKind};
 use std::time::Duration;
 
 pub fn uri() -> Uri {
-    Uri::Sip(SipUri::new(Some("bob"), Host::Domain("example.com".into()), None))
+    Uri::Sip(SipUri::new(
+        Some("bob"),
+        Host::Domain("example.com".into()),
+        None,
+    ))
 }
 
 /// A request as a peer at 10.0.0.1 would send it.
@@ -19,7 +23,8 @@ pub fn request(method: Method, branch: &str) -> Request {
     r.headers.push(HeaderName::MaxForwards, "70");
     r.headers.push(HeaderName::Route, "<sip:p1.example.com;lr>");
     r.headers.push(HeaderName::Route, "<sip:p2.example.com;lr>");
-    r.headers.push(HeaderName::From, "\"Alice\" <sip:alice@example.com>;tag=a1");
+    r.headers
+        .push(HeaderName::From, "\"Alice\" <sip:alice@example.com>;tag=a1");
     r.headers.push(HeaderName::To, "<sip:bob@example.com>");
     r.headers.push(HeaderName::CallId, "call-1@10.0.0.1");
     r.headers.push(HeaderName::CSeq, format!("1 {}", method));
@@ -34,7 +39,8 @@ pub fn invite(branch: &str) -> Request {
 pub fn response(req: &Request, code: u16) -> Response {
     let mut resp = Response::to_request(req, StatusCode::new(code).unwrap());
     if code > 100 {
-        resp.headers.set(HeaderName::To, "<sip:bob@example.com>;tag=b2");
+        resp.headers
+            .set(HeaderName::To, "<sip:bob@example.com>;tag=b2");
     }
     resp
 }

@@ -1,6 +1,7 @@
 use super::*;
 use crate::sip::headers::via::MAGIC_COOKIE;
 use crate::transaction::event::Output;
+use crate::transaction::event::TxEvent;
 use crate::transaction::testkit::*;
 use crate::vocab::TransportKind;
 use rand::SeedableRng;

@@ -5,7 +5,7 @@
 //!   over them. Each takes `handle(now, Input)`, gives `poll_output()` (transmit or
 //!   tell the TU) and `poll_timeout()`.
 //! - Matching ([`key`]), Via stamping ([`stamp_received`]) and response routing
-//!   ([`response_target`]).
+//!   ([`response_target()`]).
 //! - [`TransactionLayer`]: the sans-IO demultiplexer over them.
 //! - Actor shells ([`actor`]): one [`TransactionActor`] per transaction, supervised by
 //!   a [`TransactionLayerActor`].
@@ -17,6 +17,7 @@ pub mod event;
 pub mod key;
 pub mod layer;
 pub mod layer_actor;
+pub mod layer_api;
 pub mod machine;
 pub mod received;
 pub mod response_target;

@@ -118,7 +118,7 @@ pub struct ServerInvite {
 
 impl ServerInvite {
     /// Starts the transaction for a received INVITE; responses go to `target`
-    /// (see [`super::response_target`]). The layer passes the INVITE to the TU.
+    /// (see [`super::response_target()`]). The layer passes the INVITE to the TU.
     pub fn new(now: Instant, request: Request, target: Target, cfg: TimerConfig) -> ServerInvite {
         ServerInvite {
             state: ServerInviteState::Proceeding(ProceedingServer {

@@ -84,7 +84,7 @@ pub struct ServerNonInvite {
 
 impl ServerNonInvite {
     /// Starts the transaction for a received request; responses go to `target`
-    /// (see [`super::response_target`]). The layer passes the request to the TU.
+    /// (see [`super::response_target()`]). The layer passes the request to the TU.
     pub fn new(target: Target, cfg: TimerConfig) -> ServerNonInvite {
         ServerNonInvite {
             reliable: target.kind.is_reliable(),

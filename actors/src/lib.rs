@@ -1,4 +1,5 @@
 //! Switchboard's lifecycles. Each folder holds a sans-IO machine and its actor shell.
 
 pub mod sip;
+pub mod transport;
 pub mod vocab;

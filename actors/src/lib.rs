@@ -2,4 +2,5 @@
 
 pub mod sip;
 pub mod transaction;
+pub mod transport;
 pub mod vocab;

@@ -51,7 +51,9 @@ impl EngineBuilder {
         self
     }
 
-    /// An event stream that sees everything from the first `starting` event on.
+    /// An event stream that sees everything from the first `starting` event on. Its
+    /// buffer is the configured `event_channel_bound`, so call this after
+    /// [`config`](Self::config).
     pub fn subscribe(&mut self) -> EventStream {
         let (tx, stream) = EventStream::channel(self.config.event_channel_bound);
         self.subscribers.push(tx);
@@ -65,7 +67,9 @@ impl EngineBuilder {
         self.config.validate()?;
         let mut rng = EngineRng::new(self.config.seed);
         let id = format!("{:08x}", rng.fork("engine").next_u32());
-        let span = tracing::info_span!("engine", engine = %id);
+        // ERROR level so the span (and its `engine` field) is kept under any filter that
+        // lets any engine log through.
+        let span = tracing::error_span!("engine", engine = %id);
         let (state_tx, state_rx) = watch::channel(EngineState::Stopped);
         let event_bound = self.config.event_channel_bound;
         let args = SupervisorArgs {
@@ -101,8 +105,8 @@ impl EngineBuilder {
     }
 }
 
-/// A running engine. Dropping it does not stop the tree: call
-/// [`shutdown`](Self::shutdown).
+/// A running engine. Call [`shutdown`](Self::shutdown) to stop it cleanly; dropping a
+/// handle that is not stopped kills the tree without the final events (sockets close).
 pub struct Engine {
     id: String,
     supervisor: ActorRef<SupervisorMsg>,
@@ -166,6 +170,15 @@ impl Engine {
                 EngineState::Running | EngineState::Paused => Err(EngineError::EngineGone),
                 state => Err(EngineError::NotRunning { state }),
             },
+        }
+    }
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        if self.state() != EngineState::Stopped {
+            self.supervisor
+                .stop(Some("engine handle dropped".to_owned()));
         }
     }
 }

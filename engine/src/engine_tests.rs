@@ -83,3 +83,16 @@ async fn same_seed_same_engine_id() {
     assert_eq!(start(1).await, start(1).await);
     assert_ne!(start(1).await, start(2).await);
 }
+
+#[tokio::test(start_paused = true)]
+async fn dropping_a_running_engine_stops_the_tree() {
+    let mut builder = Engine::builder();
+    let events = builder.subscribe();
+    let engine = builder.start().await.unwrap();
+    drop(engine);
+    // The hub dies with the supervisor, so the stream ends.
+    let seen: Vec<_> = events.collect().await;
+    assert!(seen
+        .iter()
+        .any(|e| engine_state(e) == Some(EngineState::Running)));
+}

@@ -12,6 +12,7 @@
 pub mod children;
 pub mod clock;
 pub mod config;
+mod config_builder;
 pub mod engine;
 pub mod error;
 pub mod event_hub;
@@ -22,6 +23,7 @@ pub mod restart;
 pub mod rng;
 mod serde_kind;
 pub mod supervisor;
+mod supervisor_state;
 pub mod validate;
 
 pub use children::{ChildKind, SpawnedTransport, TransportContext, TransportSpawner};

@@ -1,22 +1,22 @@
 //! The engine lifecycle as a sans-IO machine: no tasks, no clock, no actors. The
-//! [`Engine`](crate::Engine) handle feeds it what happened and emits an
-//! [`Event::Engine`](crate::Event::Engine) for each transition it reports.
+//! [`EngineSupervisor`](crate::supervisor::EngineSupervisor) owns it, feeds it what
+//! happened, and emits an [`Event::Engine`](crate::Event::Engine) for each step it takes.
 //!
 //! ```text
-//!              start()              started()
-//!   +---------+ -----> +----------+ -------> +---------+  pause()   +--------+
-//!   | Stopped |        | Starting |          | Running | ---------> | Paused |
-//!   +---------+        +----------+          +---------+ <--------- +--------+
-//!        ^                  |                     |       resume()      |
-//!        |                  | stop() / failed(r)  | stop() / failed(r)  |
-//!        |                  v                     v                     |
-//!        |  stopped()  +----------+ <--------------------------------------+
-//!        +------------ | Stopping |          stop() / failed(r)
-//!                      +----------+
+//!   +---------+  start()   +----------+  started()  +---------+  pause()   +--------+
+//!   | Stopped | ---------> | Starting | ----------> | Running | ---------> | Paused |
+//!   +---------+            +----------+             +---------+ <--------- +--------+
+//!        ^                      |                        |       resume()      |
+//!        |                      | stop()                 | stop()              | stop()
+//!        |                      | failed(r)              | failed(r)           | failed(r)
+//!        |                      v                        v                     v
+//!        |   stopped()     +--------------------------------------------------------+
+//!        +---------------- |                        Stopping                        |
+//!                          +--------------------------------------------------------+
+//!                                 failed(r) here: stays, the first reason is kept
 //! ```
 //!
-//! `failed(r)` in Stopping records the reason and stays there; every other input not
-//! drawn above is an [`IllegalTransition`].
+//! Every input not drawn above is an [`IllegalTransition`] and leaves the state as it was.
 
 use serde::Serialize;
 use std::fmt;

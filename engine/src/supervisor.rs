@@ -10,24 +10,17 @@
 //!  └─ Transport × listeners    via the TransportSpawner, in start_children
 //! ```
 
-use crate::children::{ChildKind, TransportContext, TransportSpawner};
+use crate::children::{ChildKind, TransportSpawner};
 use crate::config::EngineConfig;
 use crate::error::EngineError;
-use crate::event_hub::{EventHub, EventSink};
+use crate::event_hub::EventHub;
 use crate::events::Event;
-use crate::lifecycle::{EngineState, IllegalTransition, Lifecycle};
-use crate::restart::{RestartBudget, RestartDecision};
+use crate::lifecycle::EngineState;
 use crate::rng::EngineRng;
-use ractor::{
-    Actor, ActorCell, ActorId, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent,
-};
-use std::collections::HashMap;
+pub use crate::supervisor_state::SupervisorState;
+use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent};
 use std::sync::Arc;
-use std::time::Duration;
 use tokio::sync::{mpsc, watch};
-
-/// How long teardown waits for one child to stop.
-const CHILD_STOP_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// A reply carrying the outcome of an embedder request.
 pub type Reply = RpcReplyPort<Result<(), EngineError>>;
@@ -67,144 +60,9 @@ pub struct SupervisorArgs {
     pub span: tracing::Span,
 }
 
-struct TransportSlot {
-    cell: Option<ActorCell>,
-    budget: RestartBudget,
-}
-
-/// The supervisor's state.
-pub struct SupervisorState {
-    cfg: EngineConfig,
-    lifecycle: Lifecycle<String>,
-    state_tx: watch::Sender<EngineState>,
-    rng: EngineRng,
-    events: EventSink,
-    children: HashMap<ActorId, ChildKind>,
-    transports: Vec<TransportSlot>,
-    spawner: Option<Arc<dyn TransportSpawner>>,
-    span: tracing::Span,
-    // INTEGRATION(transaction): `transaction: Option<ActorRef<TransactionMsg>>`.
-}
-
 /// The root supervisor actor.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct EngineSupervisor;
-
-impl SupervisorState {
-    /// Applies a lifecycle step: publishes the state and emits `Event::Engine`.
-    fn transition(
-        &mut self,
-        step: Result<EngineState, IllegalTransition>,
-        reason: Option<String>,
-    ) -> Result<EngineState, EngineError> {
-        let state = step.map_err(|e| EngineError::NotRunning { state: e.state })?;
-        self.state_tx.send_replace(state);
-        tracing::info!(parent: &self.span, %state, ?reason, "engine state");
-        self.events.emit(Event::Engine { state, reason });
-        Ok(state)
-    }
-
-    async fn start_children(
-        &mut self,
-        myself: &ActorRef<SupervisorMsg>,
-    ) -> Result<(), EngineError> {
-        for l in self.cfg.exposed_listeners() {
-            tracing::warn!(parent: &self.span, addr = %l.addr, "listener is reachable from the network");
-        }
-        // INTEGRATION(transaction): spawn the TransactionLayer here, linked to `myself`,
-        // before the transports (they deliver `Inbound` to it); record it in `children`
-        // as `ChildKind::TransactionLayer` and keep its ActorRef for `TransportContext`.
-        for index in 0..self.cfg.listeners.len() {
-            self.spawn_transport(myself, index).await?;
-        }
-        Ok(())
-    }
-
-    async fn spawn_transport(
-        &mut self,
-        myself: &ActorRef<SupervisorMsg>,
-        index: usize,
-    ) -> Result<(), EngineError> {
-        let Some(listener) = self.cfg.listeners.get(index).cloned() else {
-            return Ok(());
-        };
-        let Some(spawner) = self.spawner.clone() else {
-            // INTEGRATION(transport): until the lead passes the real spawner
-            // (EngineBuilder::transports), configured listeners are not opened.
-            tracing::warn!(parent: &self.span, addr = %listener.addr, "no transport wired in; listener not opened");
-            return Ok(());
-        };
-        let ctx = TransportContext {
-            index,
-            rng: self.rng.fork(&format!("transport:{index}")),
-            listener: listener.clone(),
-            limits: self.cfg.limits,
-            events: self.events.clone(),
-        };
-        let spawned = spawner.spawn(ctx, myself.get_cell()).await?;
-        self.children
-            .insert(spawned.cell.get_id(), ChildKind::Transport { index });
-        if let Some(slot) = self.transports.get_mut(index) {
-            slot.cell = Some(spawned.cell);
-        }
-        self.events.emit(Event::Listening {
-            transport: listener.transport,
-            addr: spawned.local_addr,
-        });
-        Ok(())
-    }
-
-    fn transport_failed(&mut self, myself: &ActorRef<SupervisorMsg>, index: usize, reason: String) {
-        let (Some(slot), Some(listener)) = (
-            self.transports.get_mut(index),
-            self.cfg.listeners.get(index),
-        ) else {
-            return;
-        };
-        slot.cell = None;
-        let decision = slot
-            .budget
-            .failed(tokio::time::Instant::now(), &mut self.rng);
-        let restarting = matches!(decision, RestartDecision::RestartAfter(_));
-        tracing::warn!(parent: &self.span, addr = %listener.addr, %reason, restarting, "transport failed");
-        self.events.emit(Event::TransportError {
-            transport: listener.transport,
-            addr: listener.addr,
-            reason,
-            restarting,
-        });
-        if let RestartDecision::RestartAfter(delay) = decision {
-            myself.send_after(delay, move || SupervisorMsg::RestartTransport { index });
-        }
-    }
-
-    /// Stops every child but the hub, reaches Stopped, then drains and stops the hub so
-    /// the final `engine stopped` event reaches subscribers before their streams end.
-    async fn teardown(&mut self) {
-        // INTEGRATION(transaction): stop the TransactionLayer after the transports.
-        for slot in &mut self.transports {
-            if let Some(cell) = slot.cell.take() {
-                let _ = cell.stop_and_wait(None, Some(CHILD_STOP_TIMEOUT)).await;
-            }
-        }
-        self.children.retain(|_, kind| *kind == ChildKind::EventHub);
-        let step = self.lifecycle.stopped();
-        let _ = self.transition(step, None);
-        let _ = self
-            .events
-            .hub()
-            .drain_and_wait(Some(CHILD_STOP_TIMEOUT))
-            .await;
-        self.children.clear();
-    }
-
-    async fn fail(&mut self, myself: &ActorRef<SupervisorMsg>, reason: String) {
-        let step = self.lifecycle.failed(reason.clone());
-        let _ = self.transition(step, Some(reason));
-        self.teardown().await;
-        myself.stop(None);
-    }
-}
 
 impl Actor for EngineSupervisor {
     type Msg = SupervisorMsg;
@@ -214,28 +72,13 @@ impl Actor for EngineSupervisor {
     async fn pre_start(
         &self,
         myself: ActorRef<SupervisorMsg>,
-        args: SupervisorArgs,
+        mut args: SupervisorArgs,
     ) -> Result<SupervisorState, ActorProcessingErr> {
-        let (hub, _) = Actor::spawn_linked(None, EventHub, args.subscribers, myself.get_cell())
+        let subscribers = std::mem::take(&mut args.subscribers);
+        let (hub, _) = Actor::spawn_linked(None, EventHub, subscribers, myself.get_cell())
             .await
             .map_err(|e| EngineError::from_spawn("event_hub", e))?;
-        let transports = (0..args.config.listeners.len())
-            .map(|_| TransportSlot {
-                cell: None,
-                budget: RestartBudget::new(args.config.restart),
-            })
-            .collect();
-        let mut state = SupervisorState {
-            lifecycle: Lifecycle::new(),
-            state_tx: args.state_tx,
-            rng: args.rng,
-            children: HashMap::from([(hub.get_id(), ChildKind::EventHub)]),
-            events: EventSink::new(hub),
-            transports,
-            spawner: args.transports,
-            span: args.span,
-            cfg: args.config,
-        };
+        let mut state = SupervisorState::new(args, hub);
         let step = state.lifecycle.start();
         state.transition(step, None)?;
         Ok(state)

@@ -1,1 +1,39 @@
 //! Switchboard: the crate embedders link.
+//!
+//! Start an [`Engine`] from an [`EngineConfig`], watch its [`Event`]s, stop it. The
+//! engine is a supervision tree of ractor actors (DESIGN.md): [`supervisor`] is its
+//! root, [`event_hub`] fans events out, transports and the transaction layer live in
+//! `switchboard-actors` and plug in through [`children`].
+//!
+//! Determinism: all randomness comes from [`rng::EngineRng`] (seeded by
+//! [`EngineConfig::seed`]), protocol time from `tokio::time`, and wall-clock stamps from
+//! an injected [`clock::WallClock`].
+
+pub mod children;
+pub mod clock;
+pub mod config;
+mod config_builder;
+pub mod engine;
+pub mod error;
+pub mod event_hub;
+pub mod events;
+pub mod lifecycle;
+pub mod responder;
+pub mod restart;
+pub mod rng;
+mod serde_kind;
+pub mod supervisor;
+mod supervisor_state;
+pub mod validate;
+
+pub use children::{ChildKind, SpawnedTransport, TransportContext, TransportSpawner};
+pub use clock::{ManualClock, SystemClock, WallClock};
+pub use config::{EngineConfig, EngineConfigBuilder, ListenerConfig, TlsFiles};
+pub use engine::{Engine, EngineBuilder};
+pub use error::EngineError;
+pub use event_hub::{EventSink, EventStream};
+pub use events::Event;
+pub use lifecycle::{EngineState, IllegalTransition, Lifecycle};
+pub use rng::EngineRng;
+pub use switchboard_actors::vocab::TransportKind;
+pub use validate::ConfigError;

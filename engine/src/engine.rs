@@ -1,0 +1,188 @@
+//! The embedder's handle: [`Engine`] and its [`EngineBuilder`].
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), switchboard::EngineError> {
+//! use futures::StreamExt;
+//! use switchboard::{Engine, EngineConfig};
+//! let mut builder = Engine::builder().config(EngineConfig::default());
+//! let mut early = builder.subscribe();          // sees `starting` and `listening`
+//! let engine = builder.start().await?;          // Stopped → Starting → Running
+//! let mut events = engine.events();             // from now on
+//! engine.pause().await?;
+//! engine.resume().await?;
+//! engine.shutdown().await?;                     // Stopping → Stopped
+//! while let Some(event) = early.next().await { println!("{}", event.to_json()); }
+//! # Ok(()) }
+//! ```
+
+use crate::children::TransportSpawner;
+use crate::config::EngineConfig;
+use crate::error::EngineError;
+use crate::event_hub::{EventSink, EventStream};
+use crate::lifecycle::EngineState;
+use crate::rng::EngineRng;
+use crate::supervisor::{EngineSupervisor, Reply, SupervisorArgs, SupervisorMsg};
+use ractor::rpc::CallResult;
+use ractor::{Actor, ActorRef};
+use rand::RngCore;
+use std::sync::Arc;
+use tokio::sync::{mpsc, watch, Mutex};
+use tokio::task::JoinHandle;
+
+/// Configures and starts an [`Engine`].
+#[derive(Default)]
+pub struct EngineBuilder {
+    config: EngineConfig,
+    subscribers: Vec<mpsc::Sender<crate::Event>>,
+    transports: Option<Arc<dyn TransportSpawner>>,
+}
+
+impl EngineBuilder {
+    /// Uses this configuration (validated by [`start`](Self::start)).
+    pub fn config(mut self, config: EngineConfig) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// Plugs in how listeners are opened: the real transports, or the simulator's
+    /// virtual network. Without one, configured listeners are not opened.
+    pub fn transports(mut self, spawner: Arc<dyn TransportSpawner>) -> Self {
+        self.transports = Some(spawner);
+        self
+    }
+
+    /// An event stream that sees everything from the first `starting` event on. Its
+    /// buffer is the configured `event_channel_bound`, so call this after
+    /// [`config`](Self::config).
+    pub fn subscribe(&mut self) -> EventStream {
+        let (tx, stream) = EventStream::channel(self.config.event_channel_bound);
+        self.subscribers.push(tx);
+        stream
+    }
+
+    /// Validates the config and starts the tree: Stopped → Starting → Running. On a
+    /// failure (e.g. [`EngineError::Bind`]) the started children are stopped again and
+    /// the engine ends in Stopped.
+    pub async fn start(self) -> Result<Engine, EngineError> {
+        self.config.validate()?;
+        let mut rng = EngineRng::new(self.config.seed);
+        let id = format!("{:08x}", rng.fork("engine").next_u32());
+        // ERROR level so the span (and its `engine` field) is kept under any filter that
+        // lets any engine log through.
+        let span = tracing::error_span!("engine", engine = %id);
+        let (state_tx, state_rx) = watch::channel(EngineState::Stopped);
+        let event_bound = self.config.event_channel_bound;
+        let args = SupervisorArgs {
+            config: self.config,
+            rng,
+            subscribers: self.subscribers,
+            transports: self.transports,
+            state_tx,
+            span,
+        };
+        let (supervisor, join) = Actor::spawn(None, EngineSupervisor, args)
+            .await
+            .map_err(|e| EngineError::from_spawn("supervisor", e))?;
+        let hub = supervisor
+            .get_children()
+            .into_iter()
+            .next()
+            .map(ActorRef::from)
+            .ok_or(EngineError::EngineGone)?;
+        let engine = Engine {
+            id,
+            supervisor,
+            events: EventSink::new(hub),
+            state: state_rx,
+            event_bound,
+            join: Mutex::new(Some(join)),
+        };
+        if let Err(e) = engine.request(SupervisorMsg::StartChildren).await {
+            engine.wait_stopped().await;
+            return Err(e);
+        }
+        Ok(engine)
+    }
+}
+
+/// A running engine. Call [`shutdown`](Self::shutdown) to stop it cleanly; dropping a
+/// handle that is not stopped kills the tree without the final events (sockets close).
+pub struct Engine {
+    id: String,
+    supervisor: ActorRef<SupervisorMsg>,
+    events: EventSink,
+    state: watch::Receiver<EngineState>,
+    event_bound: usize,
+    join: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Engine {
+    /// A builder with the default configuration.
+    pub fn builder() -> EngineBuilder {
+        EngineBuilder::default()
+    }
+
+    /// The engine id used in tracing spans (derived from the seed).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The current lifecycle state.
+    pub fn state(&self) -> EngineState {
+        *self.state.borrow()
+    }
+
+    /// A new event stream, from now on. Works in any state; it ends after the engine
+    /// reaches Stopped (immediately if it already has).
+    pub fn events(&self) -> EventStream {
+        self.events.subscribe(self.event_bound)
+    }
+
+    /// Running → Paused; `NotRunning` in any other state.
+    pub async fn pause(&self) -> Result<(), EngineError> {
+        self.request(SupervisorMsg::Pause).await
+    }
+
+    /// Paused → Running (Ok when already Running); `NotRunning` otherwise.
+    pub async fn resume(&self) -> Result<(), EngineError> {
+        self.request(SupervisorMsg::Resume).await
+    }
+
+    /// Stops the whole tree and waits for it: → Stopping → Stopped. `NotRunning` if
+    /// it is already stopped.
+    pub async fn shutdown(&self) -> Result<(), EngineError> {
+        self.request(SupervisorMsg::Shutdown).await?;
+        self.wait_stopped().await;
+        Ok(())
+    }
+
+    async fn wait_stopped(&self) {
+        if let Some(join) = self.join.lock().await.take() {
+            let _ = join.await;
+        }
+    }
+
+    async fn request(&self, msg: fn(Reply) -> SupervisorMsg) -> Result<(), EngineError> {
+        match self.supervisor.call(msg, None).await {
+            Ok(CallResult::Success(result)) => result,
+            // The supervisor is gone: report the state it left behind.
+            _ => match self.state() {
+                EngineState::Running | EngineState::Paused => Err(EngineError::EngineGone),
+                state => Err(EngineError::NotRunning { state }),
+            },
+        }
+    }
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        if self.state() != EngineState::Stopped {
+            self.supervisor
+                .stop(Some("engine handle dropped".to_owned()));
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "engine_tests.rs"]
+mod tests;

@@ -1,0 +1,137 @@
+//! The errors the embedder sees, sorted by who is at fault:
+//!
+//! | variant | at fault | what to do |
+//! |---|---|---|
+//! | [`NotRunning`](EngineError::NotRunning) | the embedder (called in the wrong state) | wait for Running, or start the engine |
+//! | [`Config`](EngineError::Config) | the embedder / user (bad configuration) | fix the named field |
+//! | [`Bind`](EngineError::Bind) | the environment (address in use, no permission, no such interface) | pick another address |
+//! | [`Tls`](EngineError::Tls) | the environment / user (unreadable or invalid certificate files) | fix the files |
+//! | [`Io`](EngineError::Io) | the environment (another OS error) | retry or report |
+//! | [`ActorSpawn`](EngineError::ActorSpawn) | the engine (a child failed to start) | report a bug |
+//! | [`EngineGone`](EngineError::EngineGone) | the engine (the supervision tree is down) | restart the engine |
+
+use crate::lifecycle::EngineState;
+use crate::validate::ConfigError;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use switchboard_actors::vocab::TransportKind;
+use thiserror::Error;
+
+/// An operation on the engine failed.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum EngineError {
+    /// The operation needs a running engine and the engine is in `state`.
+    #[error("the engine is not running (it is {state})")]
+    NotRunning {
+        /// The state the engine was in.
+        state: EngineState,
+    },
+    /// The configuration was refused.
+    #[error("configuration: {0}")]
+    Config(#[from] ConfigError),
+    /// A listener could not bind its address.
+    #[error("cannot bind {transport} listener on {addr}: {source}")]
+    Bind {
+        /// The listener's transport.
+        transport: TransportKind,
+        /// The address.
+        addr: SocketAddr,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A TLS listener's certificate or key could not be loaded.
+    #[error("cannot load TLS material from {path}: {source}")]
+    Tls {
+        /// The file.
+        path: PathBuf,
+        /// Why (file unreadable, no PEM item, key rejected by rustls…).
+        #[source]
+        source: std::io::Error,
+    },
+    /// Another I/O error.
+    #[error("I/O: {0}")]
+    Io(#[from] std::io::Error),
+    /// A child actor did not start.
+    #[error("cannot start the {actor} actor: {source}")]
+    ActorSpawn {
+        /// Which child (`event_hub`, `supervisor`, `transport`, `transaction_layer`).
+        actor: &'static str,
+        /// ractor's error (it carries the child's startup error as its source).
+        #[source]
+        source: ractor::SpawnErr,
+    },
+    /// The supervision tree stopped while the handle still existed.
+    #[error("the engine's supervision tree is gone")]
+    EngineGone,
+}
+
+impl EngineError {
+    /// The process exit code the CLI uses: 2 for usage/config errors, 1 otherwise.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            EngineError::Config(_) => 2,
+            _ => 1,
+        }
+    }
+
+    /// Recovers a typed error from an actor's startup failure: a child that returns an
+    /// `EngineError` from `pre_start` (e.g. [`EngineError::Bind`]) gets it back intact.
+    pub(crate) fn from_spawn(actor: &'static str, err: ractor::SpawnErr) -> EngineError {
+        match err {
+            ractor::SpawnErr::StartupFailed(inner) => match inner.downcast::<EngineError>() {
+                Ok(typed) => *typed,
+                Err(other) => EngineError::ActorSpawn {
+                    actor,
+                    source: ractor::SpawnErr::StartupFailed(other),
+                },
+            },
+            other => EngineError::ActorSpawn {
+                actor,
+                source: other,
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spawn_errors_keep_a_typed_child_error() {
+        let bind = EngineError::Bind {
+            transport: TransportKind::Udp,
+            addr: "127.0.0.1:5060".parse().unwrap(),
+            source: std::io::ErrorKind::AddrInUse.into(),
+        };
+        let err =
+            EngineError::from_spawn("transport", ractor::SpawnErr::StartupFailed(Box::new(bind)));
+        assert!(matches!(err, EngineError::Bind { addr, .. } if addr.port() == 5060));
+        assert_eq!(err.exit_code(), 1);
+        let plain: ractor::ActorProcessingErr = "boom".into();
+        let err = EngineError::from_spawn("event_hub", ractor::SpawnErr::StartupFailed(plain));
+        assert!(matches!(
+            err,
+            EngineError::ActorSpawn {
+                actor: "event_hub",
+                ..
+            }
+        ));
+        assert!(err.to_string().contains("event_hub"));
+    }
+
+    #[test]
+    fn not_running_names_the_state() {
+        let err = EngineError::NotRunning {
+            state: EngineState::Paused,
+        };
+        assert_eq!(err.to_string(), "the engine is not running (it is paused)");
+        let cfg = EngineError::from(ConfigError::Invalid {
+            field: "timers.t1".into(),
+            reason: "x",
+        });
+        assert_eq!(cfg.exit_code(), 2);
+    }
+}

@@ -1,0 +1,220 @@
+//! What the engine tells the embedder. Each [`Event`] serialises to one JSON object
+//! with a snake_case `"kind"` and, where they apply, `"state"` and `"reason"`:
+//!
+//! ```json
+//! {"kind":"engine","state":"running"}
+//! {"kind":"listening","transport":"udp","addr":"127.0.0.1:5060"}
+//! {"kind":"request_received","method":"OPTIONS","from":"127.0.0.1:40000","call_id":"a84b4c76e66710"}
+//! {"kind":"answered","method":"OPTIONS","status":200}
+//! {"kind":"malformed","from":"127.0.0.1:40000","status":400,"reason":"Missing Call-ID header"}
+//! {"kind":"lagged","missed":12}
+//! ```
+//!
+//! The enum is `#[non_exhaustive]`: registrations and calls add variants later.
+
+use crate::lifecycle::EngineState;
+use serde::Serialize;
+use std::fmt;
+use std::net::SocketAddr;
+use switchboard_actors::vocab::TransportKind;
+
+/// Something that happened in the engine.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Event {
+    /// The engine lifecycle moved to `state`; `reason` says why it is stopping after a
+    /// failure.
+    Engine {
+        /// The new state.
+        state: EngineState,
+        /// Why, when the transition was caused by a failure.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
+    /// A listener is bound and serving.
+    Listening {
+        /// Its transport.
+        #[serde(with = "crate::serde_kind")]
+        transport: TransportKind,
+        /// The bound address (the real port when the config asked for port 0).
+        addr: SocketAddr,
+    },
+    /// A listener failed.
+    TransportError {
+        /// Its transport.
+        #[serde(with = "crate::serde_kind")]
+        transport: TransportKind,
+        /// Its configured address.
+        addr: SocketAddr,
+        /// What failed.
+        reason: String,
+        /// Whether the supervisor will restart it (false: out of restart budget).
+        restarting: bool,
+    },
+    /// A request arrived outside any dialog or transaction the engine holds.
+    RequestReceived {
+        /// The method, as on the wire.
+        method: String,
+        /// The sender's address.
+        from: SocketAddr,
+        /// Its Call-ID.
+        call_id: String,
+    },
+    /// The engine answered a request.
+    Answered {
+        /// The request method.
+        method: String,
+        /// The status code sent.
+        status: u16,
+    },
+    /// A received message was refused (answered 400/416/505/513) or, when `status` is
+    /// absent, dropped as junk.
+    Malformed {
+        /// The sender's address.
+        from: SocketAddr,
+        /// The status answered, if any.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        status: Option<u16>,
+        /// What was wrong.
+        reason: String,
+    },
+    /// A supervised actor failed; the engine goes on.
+    ActorFailed {
+        /// Which child (`event_hub`, `transport`, `transaction_layer`).
+        actor: String,
+        /// The failure as reported by the actor.
+        reason: String,
+    },
+    /// This subscriber fell behind and `missed` events were dropped for it (only for
+    /// it: the engine and other subscribers are never slowed down).
+    Lagged {
+        /// How many events this subscriber did not receive.
+        missed: u64,
+    },
+}
+
+impl Event {
+    /// One JSON object, no trailing newline.
+    pub fn to_json(&self) -> String {
+        // Serialising these plain fields cannot fail; fall back to a fixed object anyway.
+        serde_json::to_string(self).unwrap_or_else(|_| String::from(r#"{"kind":"unserialisable"}"#))
+    }
+}
+
+impl fmt::Display for Event {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Event::Engine {
+                state,
+                reason: None,
+            } => write!(f, "engine {state}"),
+            Event::Engine {
+                state,
+                reason: Some(r),
+            } => write!(f, "engine {state} ({r})"),
+            Event::Listening { transport, addr } => write!(f, "listening on {transport} {addr}"),
+            Event::TransportError {
+                transport,
+                addr,
+                reason,
+                restarting,
+            } => {
+                let then = if *restarting {
+                    "restarting"
+                } else {
+                    "giving up"
+                };
+                write!(f, "{transport} listener {addr} failed: {reason} ({then})")
+            }
+            Event::RequestReceived {
+                method,
+                from,
+                call_id,
+            } => write!(f, "{method} from {from} (Call-ID {call_id})"),
+            Event::Answered { method, status } => write!(f, "answered {method} with {status}"),
+            Event::Malformed {
+                from,
+                status: Some(s),
+                reason,
+            } => write!(f, "refused message from {from} with {s}: {reason}"),
+            Event::Malformed {
+                from,
+                status: None,
+                reason,
+            } => write!(f, "dropped message from {from}: {reason}"),
+            Event::ActorFailed { actor, reason } => write!(f, "{actor} actor failed: {reason}"),
+            Event::Lagged { missed } => write!(f, "event stream lagged, {missed} events missed"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    fn j(e: &Event) -> Value {
+        serde_json::from_str(&e.to_json()).unwrap()
+    }
+
+    #[test]
+    fn json_lines_have_kind_state_reason_in_snake_case() {
+        let e = Event::Engine {
+            state: EngineState::Running,
+            reason: None,
+        };
+        assert_eq!(j(&e), json!({"kind": "engine", "state": "running"}));
+        let e = Event::Engine {
+            state: EngineState::Stopping,
+            reason: Some("hub died".into()),
+        };
+        assert_eq!(
+            j(&e),
+            json!({"kind": "engine", "state": "stopping", "reason": "hub died"})
+        );
+        let addr: SocketAddr = "127.0.0.1:5060".parse().unwrap();
+        let e = Event::Listening {
+            transport: TransportKind::Tls,
+            addr,
+        };
+        assert_eq!(
+            j(&e),
+            json!({"kind": "listening", "transport": "tls", "addr": "127.0.0.1:5060"})
+        );
+        let e = Event::Malformed {
+            from: addr,
+            status: Some(400),
+            reason: "Missing Call-ID header".into(),
+        };
+        assert_eq!(j(&e)["kind"], "malformed");
+        assert_eq!(j(&e)["reason"], "Missing Call-ID header");
+        let e = Event::RequestReceived {
+            method: "OPTIONS".into(),
+            from: addr,
+            call_id: "c1".into(),
+        };
+        assert_eq!(j(&e)["kind"], "request_received");
+        let e = Event::TransportError {
+            transport: TransportKind::Udp,
+            addr,
+            reason: "x".into(),
+            restarting: true,
+        };
+        assert_eq!(j(&e)["kind"], "transport_error");
+        assert!(!e.to_json().contains('\n'));
+    }
+
+    #[test]
+    fn human_text_reads_well() {
+        let e = Event::Answered {
+            method: "OPTIONS".into(),
+            status: 200,
+        };
+        assert_eq!(e.to_string(), "answered OPTIONS with 200");
+        assert_eq!(
+            Event::Lagged { missed: 3 }.to_string(),
+            "event stream lagged, 3 events missed"
+        );
+    }
+}

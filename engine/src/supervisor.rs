@@ -1,0 +1,183 @@
+//! `EngineSupervisor`: the root of the tree (DESIGN.md, "Supervision tree"). It owns the
+//! lifecycle machine, spawns its children linked, and decides what a child's failure
+//! means: a transport is restarted and re-bound within its budget; the event hub or the
+//! transaction layer failing stops the engine with the reason.
+//!
+//! ```text
+//! EngineSupervisor
+//!  ├─ EventHub                 (spawned in pre_start, before anything can emit)
+//!  ├─ TransactionLayer         INTEGRATION(transaction), in start_children
+//!  └─ Transport × listeners    via the TransportSpawner, in start_children
+//! ```
+
+use crate::children::{ChildKind, TransportSpawner};
+use crate::config::EngineConfig;
+use crate::error::EngineError;
+use crate::event_hub::EventHub;
+use crate::events::Event;
+use crate::lifecycle::EngineState;
+use crate::rng::EngineRng;
+pub use crate::supervisor_state::SupervisorState;
+use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort, SupervisionEvent};
+use std::sync::Arc;
+use tokio::sync::{mpsc, watch};
+
+/// A reply carrying the outcome of an embedder request.
+pub type Reply = RpcReplyPort<Result<(), EngineError>>;
+
+/// Messages to the supervisor.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum SupervisorMsg {
+    /// Start the transaction layer and the listeners; Starting → Running.
+    StartChildren(Reply),
+    /// Running → Paused.
+    Pause(Reply),
+    /// Paused → Running (a no-op when already Running).
+    Resume(Reply),
+    /// → Stopping → Stopped: stops every child, then the hub, then itself.
+    Shutdown(Reply),
+    /// A restart timer fired for `listeners[index]`.
+    RestartTransport {
+        /// The listener.
+        index: usize,
+    },
+}
+
+/// What the supervisor is started with.
+pub struct SupervisorArgs {
+    /// The validated configuration.
+    pub config: EngineConfig,
+    /// The engine RNG (children fork from it in spawn order).
+    pub rng: EngineRng,
+    /// Subscribers that exist before start.
+    pub subscribers: Vec<mpsc::Sender<Event>>,
+    /// How listeners are started; `None` until transports are wired in.
+    pub transports: Option<Arc<dyn TransportSpawner>>,
+    /// Where the lifecycle state is published for `Engine::state()`.
+    pub state_tx: watch::Sender<EngineState>,
+    /// The engine's tracing span (field `engine`).
+    pub span: tracing::Span,
+}
+
+/// The root supervisor actor.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EngineSupervisor;
+
+impl Actor for EngineSupervisor {
+    type Msg = SupervisorMsg;
+    type State = SupervisorState;
+    type Arguments = SupervisorArgs;
+
+    async fn pre_start(
+        &self,
+        myself: ActorRef<SupervisorMsg>,
+        mut args: SupervisorArgs,
+    ) -> Result<SupervisorState, ActorProcessingErr> {
+        let subscribers = std::mem::take(&mut args.subscribers);
+        let (hub, _) = Actor::spawn_linked(None, EventHub, subscribers, myself.get_cell())
+            .await
+            .map_err(|e| EngineError::from_spawn("event_hub", e))?;
+        let mut state = SupervisorState::new(args, hub);
+        let step = state.lifecycle.start();
+        state.transition(step, None)?;
+        Ok(state)
+    }
+
+    async fn handle(
+        &self,
+        myself: ActorRef<SupervisorMsg>,
+        msg: SupervisorMsg,
+        state: &mut SupervisorState,
+    ) -> Result<(), ActorProcessingErr> {
+        match msg {
+            SupervisorMsg::StartChildren(reply) => match state.start_children(&myself).await {
+                Ok(()) => {
+                    let step = state.lifecycle.started();
+                    let _ = reply.send(state.transition(step, None).map(drop));
+                }
+                Err(e) => {
+                    state.fail(&myself, e.to_string()).await;
+                    let _ = reply.send(Err(e));
+                }
+            },
+            SupervisorMsg::Pause(reply) => {
+                // INTEGRATION: forward Pause to the children once they act on it.
+                let step = state.lifecycle.pause();
+                let _ = reply.send(state.transition(step, None).map(drop));
+            }
+            SupervisorMsg::Resume(reply) if state.lifecycle.state() == EngineState::Running => {
+                let _ = reply.send(Ok(()));
+            }
+            SupervisorMsg::Resume(reply) => {
+                let step = state.lifecycle.resume();
+                let _ = reply.send(state.transition(step, None).map(drop));
+            }
+            SupervisorMsg::Shutdown(reply) => {
+                let step = state.lifecycle.stop();
+                match state.transition(step, None) {
+                    Err(e) => drop(reply.send(Err(e))),
+                    Ok(_) => {
+                        state.teardown().await;
+                        let _ = reply.send(Ok(()));
+                        myself.stop(None);
+                    }
+                }
+            }
+            SupervisorMsg::RestartTransport { index } => {
+                if matches!(
+                    state.lifecycle.state(),
+                    EngineState::Running | EngineState::Paused
+                ) {
+                    if let Err(e) = state.spawn_transport(&myself, index).await {
+                        state.transport_failed(&myself, index, e.to_string());
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn handle_supervisor_evt(
+        &self,
+        myself: ActorRef<SupervisorMsg>,
+        evt: SupervisionEvent,
+        state: &mut SupervisorState,
+    ) -> Result<(), ActorProcessingErr> {
+        let (cell, reason) = match evt {
+            SupervisionEvent::ActorFailed(cell, err) => (cell, err.to_string()),
+            SupervisionEvent::ActorTerminated(cell, _, reason) => (
+                cell,
+                reason.unwrap_or_else(|| "stopped unexpectedly".to_owned()),
+            ),
+            _ => return Ok(()),
+        };
+        let Some(kind) = state.children.remove(&cell.get_id()) else {
+            return Ok(());
+        };
+        if matches!(
+            state.lifecycle.state(),
+            EngineState::Stopping | EngineState::Stopped
+        ) {
+            return Ok(());
+        }
+        tracing::error!(parent: &state.span, child = kind.name(), %reason, "child failed");
+        match kind {
+            ChildKind::Transport { index } => state.transport_failed(&myself, index, reason),
+            ChildKind::EventHub | ChildKind::TransactionLayer => {
+                state.events.emit(Event::ActorFailed {
+                    actor: kind.name().to_owned(),
+                    reason: reason.clone(),
+                });
+                state
+                    .fail(&myself, format!("{} failed: {reason}", kind.name()))
+                    .await;
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+#[path = "supervisor_tests.rs"]
+mod tests;

@@ -232,8 +232,14 @@ impl Headers {
     }
 
     /// Every field of this name, in order.
-    pub fn get_all<'a>(&'a self, name: &'a HeaderName) -> impl Iterator<Item = &'a HeaderValue> + 'a {
-        self.0.iter().filter(move |h| &h.name == name).map(|h| &h.value)
+    pub fn get_all<'a>(
+        &'a self,
+        name: &'a HeaderName,
+    ) -> impl Iterator<Item = &'a HeaderValue> + 'a {
+        self.0
+            .iter()
+            .filter(move |h| &h.name == name)
+            .map(|h| &h.value)
     }
 
     /// How many fields of this name.

@@ -7,11 +7,7 @@ pub fn trim_lws(s: &str) -> &str {
 
 /// RFC 3261 `token` characters.
 pub fn is_token_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-        || matches!(
-            b,
-            b'-' | b'.' | b'!' | b'%' | b'*' | b'_' | b'+' | b'`' | b'\'' | b'~'
-        )
+    crate::sip::lex::is_token(b)
 }
 
 /// Whether `s` is a non-empty token.
@@ -23,10 +19,28 @@ pub fn is_token(s: &str) -> bool {
 /// parameters follow (it may begin with whitespace and must begin with `;` if non-empty).
 /// Returns `Err(why)` on an empty name or a bad value.
 pub fn split_params(s: &str) -> Result<Vec<(&str, Option<&str>)>, &'static str> {
-    let mut out = Vec::new();
-    let mut rest = trim_lws(s);
-    while !rest.is_empty() {
-        let Some(after) = rest.strip_prefix(';') else {
+    ParamIter::new(s).collect()
+}
+
+/// An allocation-free iterator over a `*( SEMI generic-param )` list, yielding
+/// `(name, value)` pairs (quoted values keep their quotes) or the first error.
+#[derive(Debug, Clone)]
+pub struct ParamIter<'a> {
+    rest: &'a str,
+    failed: bool,
+}
+
+impl<'a> ParamIter<'a> {
+    /// Iterates over the parameters in `s` (see [`split_params`]).
+    pub fn new(s: &'a str) -> ParamIter<'a> {
+        ParamIter {
+            rest: trim_lws(s),
+            failed: false,
+        }
+    }
+
+    fn step(&mut self) -> Result<(&'a str, Option<&'a str>), &'static str> {
+        let Some(after) = self.rest.strip_prefix(';') else {
             return Err("junk between parameters");
         };
         let after = after.trim_start_matches([' ', '\t']);
@@ -55,10 +69,22 @@ pub fn split_params(s: &str) -> Result<Vec<(&str, Option<&str>)>, &'static str> 
             value = Some(&v[..end]);
             tail = v[end..].trim_start_matches([' ', '\t']);
         }
-        out.push((name, value));
-        rest = tail;
+        self.rest = tail;
+        Ok((name, value))
     }
-    Ok(out)
+}
+
+impl<'a> Iterator for ParamIter<'a> {
+    type Item = Result<(&'a str, Option<&'a str>), &'static str>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed || self.rest.is_empty() {
+            return None;
+        }
+        let r = self.step();
+        self.failed = r.is_err();
+        Some(r)
+    }
 }
 
 /// Given `s` starting with `"`, the index just past the closing quote, honouring

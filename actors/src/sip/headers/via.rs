@@ -47,9 +47,7 @@ impl<'a> Via<'a> {
             return Err(bad("sent-protocol is not SIP/2.0"));
         }
         let rest = rest.trim_start_matches([' ', '\t']);
-        let t_end = rest
-            .find([' ', '\t'])
-            .ok_or(bad("missing sent-by"))?;
+        let t_end = rest.find([' ', '\t']).ok_or(bad("missing sent-by"))?;
         let transport = &rest[..t_end];
         if !is_token(transport) {
             return Err(bad("bad transport"));
@@ -59,9 +57,7 @@ impl<'a> Via<'a> {
             let close = rest.find(']').ok_or(bad("unterminated IPv6 reference"))?;
             (&rest[..=close], &rest[close + 1..])
         } else {
-            let end = rest
-                .find([':', ';', ' ', '\t'])
-                .unwrap_or(rest.len());
+            let end = rest.find([':', ';', ' ', '\t']).unwrap_or(rest.len());
             (&rest[..end], &rest[end..])
         };
         if host.is_empty() || !host_chars_ok(host) {
@@ -71,7 +67,10 @@ impl<'a> Via<'a> {
         let mut port = None;
         if let Some(p) = tail.strip_prefix(':') {
             let p = p.trim_start_matches([' ', '\t']);
-            let end = p.bytes().position(|b| !b.is_ascii_digit()).unwrap_or(p.len());
+            let end = p
+                .bytes()
+                .position(|b| !b.is_ascii_digit())
+                .unwrap_or(p.len());
             port = Some(parse_port(&p[..end]).ok_or(Fault::OutOfRange(HeaderName::Via))?);
             tail = &p[end..];
         }
@@ -144,8 +143,10 @@ mod tests {
 
     #[test]
     fn whitespace_everywhere_and_ipv6() {
-        let v = Via::parse("SIP  /   2.0 / TCP   [2001:db8::9:1] : 5061 ; received = 10.0.0.1 ; branch=z9hG4bKx")
-            .unwrap();
+        let v = Via::parse(
+            "SIP  /   2.0 / TCP   [2001:db8::9:1] : 5061 ; received = 10.0.0.1 ; branch=z9hG4bKx",
+        )
+        .unwrap();
         assert_eq!(v.transport, "TCP");
         assert_eq!(v.host, "[2001:db8::9:1]");
         assert_eq!(v.port, Some(5061));

@@ -132,7 +132,8 @@ pub fn is_wsp(b: u8) -> bool {
 }
 
 /// Whether every byte of `s` is in `class`, `%` being allowed only as `%HEXHEX`.
-pub fn all_escaped(s: &[u8], class: fn(u8) -> bool) -> bool {
+#[inline]
+pub fn all_escaped<F: Fn(u8) -> bool>(s: &[u8], class: F) -> bool {
     let mut i = 0;
     while i < s.len() {
         let b = s[i];

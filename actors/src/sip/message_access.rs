@@ -13,7 +13,7 @@ use super::headers::{CSeq, Via};
 use super::message::{Message, Request, Response};
 use bytes::Bytes;
 
-fn required<'a>(h: &'a Headers, name: HeaderName) -> Result<&'a HeaderValue, Fault> {
+fn required(h: &Headers, name: HeaderName) -> Result<&HeaderValue, Fault> {
     h.get(&name).ok_or(Fault::MissingHeader(name))
 }
 

@@ -107,9 +107,6 @@ fn check_headers(headers: &Headers) -> Result<Option<&str>, Fault> {
                 delta_seconds(HeaderName::Expires, v)?;
             }
             HeaderName::Contact => check_contact(v)?,
-            HeaderName::Route | HeaderName::RecordRoute => {
-                NameAddrRef::parse(v).map_err(|why| bad(&h.name, why))?;
-            }
             _ => {}
         }
     }
@@ -201,7 +198,6 @@ mod tests {
         assert_eq!(validate_request(&r), Err(Fault::MissingHeader(H::CallId)));
         assert!(validate_request(&req(&[(H::Contact, "<sip:a@b>;q=2")])).is_err());
         assert!(validate_request(&req(&[(H::Via, "")])).is_err());
-        assert!(validate_request(&req(&[(H::Route, "sip:a@b?x=y")])).is_err());
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! `;name[=value]` parameter lists shared by Via, name-addr headers and URIs.
 
 /// Skips linear whitespace (SP / HTAB; folding was already unfolded by the parser).
+#[inline]
 pub fn trim_lws(s: &str) -> &str {
-    s.trim_matches(|c| c == ' ' || c == '\t')
+    s.trim_matches([' ', '\t'])
 }
 
 /// RFC 3261 `token` characters.

@@ -1,6 +1,6 @@
 //! The Via header (RFC 3261 §20.42, RFC 3581 rport).
 
-use super::params::{is_token, split_params, trim_lws};
+use super::params::{is_token, trim_lws, ParamIter};
 use crate::sip::error::Fault;
 use crate::sip::header::HeaderName;
 
@@ -21,8 +21,9 @@ pub struct Via<'a> {
     pub rport: Option<Option<u16>>,
     /// `maddr`
     pub maddr: Option<&'a str>,
-    /// Every parameter in order, including the ones above.
-    pub params: Vec<(&'a str, Option<&'a str>)>,
+    /// The parameter section as written (`;branch=…;rport`), checked; iterate with
+    /// [`Via::params`]. Kept raw so parsing a Via never allocates.
+    pub params_raw: &'a str,
 }
 
 /// The RFC 3261 branch magic cookie.
@@ -47,7 +48,10 @@ impl<'a> Via<'a> {
             return Err(bad("sent-protocol is not SIP/2.0"));
         }
         let rest = rest.trim_start_matches([' ', '\t']);
-        let t_end = rest.find([' ', '\t']).ok_or(bad("missing sent-by"))?;
+        let t_end = rest
+            .bytes()
+            .position(|b| b == b' ' || b == b'\t')
+            .ok_or(bad("missing sent-by"))?;
         let transport = &rest[..t_end];
         if !is_token(transport) {
             return Err(bad("bad transport"));
@@ -57,7 +61,10 @@ impl<'a> Via<'a> {
             let close = rest.find(']').ok_or(bad("unterminated IPv6 reference"))?;
             (&rest[..=close], &rest[close + 1..])
         } else {
-            let end = rest.find([':', ';', ' ', '\t']).unwrap_or(rest.len());
+            let end = rest
+                .bytes()
+                .position(|b| matches!(b, b':' | b';' | b' ' | b'\t'))
+                .unwrap_or(rest.len());
             (&rest[..end], &rest[end..])
         };
         if host.is_empty() || !host_chars_ok(host) {
@@ -74,7 +81,6 @@ impl<'a> Via<'a> {
             port = Some(parse_port(&p[..end]).ok_or(Fault::OutOfRange(HeaderName::Via))?);
             tail = &p[end..];
         }
-        let params = split_params(tail).map_err(bad)?;
         let mut via = Via {
             transport,
             host,
@@ -83,9 +89,10 @@ impl<'a> Via<'a> {
             received: None,
             rport: None,
             maddr: None,
-            params,
+            params_raw: tail,
         };
-        for &(n, v) in &via.params {
+        for p in ParamIter::new(tail) {
+            let (n, v) = p.map_err(bad)?;
             if n.eq_ignore_ascii_case("branch") {
                 via.branch = Some(v.ok_or(bad("empty branch"))?);
             } else if n.eq_ignore_ascii_case("received") {
@@ -105,6 +112,11 @@ impl<'a> Via<'a> {
             }
         }
         Ok(via)
+    }
+
+    /// Every parameter in order, `(name, value)`, including branch, received, rport.
+    pub fn params(&self) -> impl Iterator<Item = (&'a str, Option<&'a str>)> + 'a {
+        ParamIter::new(self.params_raw).flatten()
     }
 
     /// Whether the branch carries the RFC 3261 magic cookie (else RFC 2543 matching).

@@ -3,7 +3,7 @@
 
 use crate::sip::error::Fault;
 use crate::sip::header::{HeaderName, HeaderValue, Headers};
-use crate::sip::lex::{is_token, is_wsp};
+use crate::sip::lex::{is_token, is_wsp, trim_wsp};
 use crate::sip::limits::ParseLimits;
 use bytes::Bytes;
 
@@ -36,7 +36,7 @@ pub(crate) struct HeaderSection {
 
 /// Reads header lines from `pos` up to and including the empty line.
 pub(crate) fn read_headers(buf: &Bytes, mut pos: usize, limits: &ParseLimits) -> HeaderSection {
-    let mut headers = Headers::with_capacity(16);
+    let mut headers = Headers::with_capacity(24);
     let fail = |headers, fault| HeaderSection {
         headers,
         body_start: buf.len(),
@@ -126,31 +126,24 @@ pub(crate) fn read_headers(buf: &Bytes, mut pos: usize, limits: &ParseLimits) ->
 /// leading and trailing whitespace go.
 fn unfold(raw: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(raw.len());
-    let mut i = 0;
-    while i < raw.len() {
-        let b = raw[i];
-        if b == b'\r' || b == b'\n' {
-            while out.last().copied().is_some_and(is_wsp) {
-                out.pop();
-            }
-            i += eol_len(raw, i);
-            while i < raw.len() && is_wsp(raw[i]) {
-                i += 1;
-            }
+    let mut rest = raw;
+    loop {
+        let (seg, next) = match memchr::memchr2(b'\r', b'\n', rest) {
+            Some(i) => (&rest[..i], Some(&rest[i + eol_len(rest, i)..])),
+            None => (rest, None),
+        };
+        let seg = trim_wsp(seg);
+        if !seg.is_empty() {
             if !out.is_empty() {
                 out.push(b' ');
             }
-        } else if is_wsp(b) && out.is_empty() {
-            i += 1;
-        } else {
-            out.push(b);
-            i += 1;
+            out.extend_from_slice(seg);
+        }
+        match next {
+            Some(n) => rest = n,
+            None => return out,
         }
     }
-    while out.last().copied().is_some_and(is_wsp) {
-        out.pop();
-    }
-    out
 }
 
 /// Ranges of the comma-separated elements of `v`, commas inside quotes (with `\`

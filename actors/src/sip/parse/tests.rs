@@ -157,7 +157,7 @@ fn rfc4475_invalid_requests_get_400_with_salvage() {
         // Header-line problems.
         format!("{GOOD}Bad Header: x\r\n\r\n"),
         format!("{GOOD}NoColon\r\n\r\n"),
-        format!("{GOOD}"),
+        GOOD.to_string(),
     ];
     for m in &cases {
         let e = dgram(m.as_bytes()).unwrap_err();
@@ -230,4 +230,91 @@ fn junk_and_limits() {
     assert_eq!(fault(&many), Fault::TooManyHeaders);
     let long = format!("{GOOD}X: {}\r\n\r\n", "y".repeat(9000));
     assert_eq!(fault(&long), Fault::HeaderTooLong);
+}
+
+#[test]
+#[ignore = "timing, run in release"]
+fn phase_timing() {
+    use std::hint::black_box;
+    let limits = ParseLimits::default();
+    let n = 200_000;
+    for (i, m) in PJSIP.iter().enumerate() {
+        let buf = Bytes::copy_from_slice(m);
+        let e = line_end(&buf, 0).unwrap();
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            black_box(parse_start(black_box(&buf[..e])).ok());
+        }
+        let start = t.elapsed().as_nanos() / n;
+        let pos = e + eol_len(&buf, e);
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            black_box(read_headers(black_box(&buf), pos, &limits));
+        }
+        let heads = t.elapsed().as_nanos() / n;
+        let msg = parse_datagram(buf.clone(), &limits).unwrap();
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            match black_box(&msg) {
+                Message::Request(r) => black_box(validate_request(r).ok()),
+                Message::Response(r) => black_box(validate_response(r).ok()),
+            };
+        }
+        let val = t.elapsed().as_nanos() / n;
+        let t = std::time::Instant::now();
+        for _ in 0..n {
+            black_box(black_box(&msg).clone());
+        }
+        let clone_drop = t.elapsed().as_nanos() / n;
+        println!("msg{i}: start {start} ns, headers {heads} ns, validate {val} ns, clone+drop {clone_drop} ns");
+    }
+}
+
+#[test]
+#[ignore = "timing, run in release"]
+fn piece_timing() {
+    use crate::sip::headers::name_addr::NameAddrRef;
+    use crate::sip::headers::{CSeq, Via};
+    use std::hint::black_box;
+    let n = 1_000_000u32;
+    macro_rules! time {
+        ($what:expr, $e:expr) => {{
+            let t = std::time::Instant::now();
+            for _ in 0..n {
+                black_box($e);
+            }
+            println!("{}: {} ns", $what, t.elapsed().as_nanos() / u128::from(n));
+        }};
+    }
+    let na = "sip:null-%00-null@example.com;tag=839923423";
+    time!("name_addr", NameAddrRef::parse(black_box(na)).is_ok());
+    time!(
+        "uri_ref",
+        crate::sip::uri_parse::parse_uri_ref(black_box("sip:null-%00-null@example.com")).is_ok()
+    );
+    let via = "SIP/2.0/UDP host5.example.com;rport;branch=z9hG4bKkdjuw";
+    time!("via", Via::parse(black_box(via)).is_ok());
+    time!(
+        "cseq",
+        CSeq::parse_parts(black_box("14398234 REGISTER")).is_ok()
+    );
+    time!(
+        "utf8_40",
+        std::str::from_utf8(black_box(na.as_bytes())).is_ok()
+    );
+    time!(
+        "from_wire",
+        crate::sip::HeaderName::from_wire(black_box("Max-Forwards"))
+    );
+    time!(
+        "from_wire_other",
+        crate::sip::HeaderName::from_wire(black_box("NewFangledHeader"))
+    );
+    let mut x = 0u64;
+    time!("loop_add_1000", {
+        for i in 0..1000u64 {
+            x = x.wrapping_add(black_box(i));
+        }
+        x
+    });
 }

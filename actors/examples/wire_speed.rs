@@ -1,5 +1,5 @@
 //! Quick timing of the wire layer on the PJSIP msg_test messages (the lead's criterion
-//! benches are the reference): `cargo run --release -p switchboard-actors --example wire_speed`.
+//! benches are the reference): `cargo run --release -p switchboard-actors --example wire_speed [passes]`.
 
 use bytes::Bytes;
 use std::hint::black_box;
@@ -22,7 +22,10 @@ fn main() {
         .iter()
         .map(|b| parse_datagram(b.clone(), &limits).expect("parses"))
         .collect();
-    let passes = 200_000;
+    let passes: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(200_000);
     for round in 0..3 {
         let t = std::time::Instant::now();
         for _ in 0..passes {

@@ -29,18 +29,74 @@ macro_rules! header_names {
 
             /// Recognises a header name as found on the wire.
             pub fn from_wire(name: &str) -> HeaderName {
+                HeaderName::lookup(name.as_bytes()).unwrap_or_else(|| HeaderName::Other(name.into()))
+            }
+
+            /// [`HeaderName::from_wire`] on bytes (the parser's path: no UTF-8 check for
+            /// known names); `None` for a name that is not valid UTF-8.
+            pub fn from_wire_bytes(name: &[u8]) -> Option<HeaderName> {
+                match HeaderName::lookup(name) {
+                    Some(known) => Some(known),
+                    None => std::str::from_utf8(name).ok().map(|s| HeaderName::Other(s.into())),
+                }
+            }
+
+            fn lookup(name: &[u8]) -> Option<HeaderName> {
                 if name.len() == 1 {
-                    match name.as_bytes()[0].to_ascii_lowercase() {
-                        $( $( $c => return HeaderName::$variant, )? )*
+                    match name[0].to_ascii_lowercase() {
+                        $( $( $c => return Some(HeaderName::$variant), )? )*
                         _ => {}
                     }
                 }
-                $( if name.eq_ignore_ascii_case($canon) { return HeaderName::$variant; } )*
-                HeaderName::Other(name.into())
+                // Open-addressing lookup in a table built at compile time: one hash,
+                // usually one comparison (a chain of 46 comparisons was a hot spot).
+                let mut slot = name_hash(name);
+                loop {
+                    let idx = NAME_TABLE[slot] as usize;
+                    let canon = CANON.get(idx)?;
+                    if canon.len() == name.len() && canon.as_bytes().eq_ignore_ascii_case(name) {
+                        return Some(KNOWN[idx].clone());
+                    }
+                    slot = (slot + 1) & (NAME_SLOTS - 1);
+                }
             }
         }
+
+        const KNOWN: &[HeaderName] = &[ $( HeaderName::$variant, )* ];
+        const CANON: &[&str] = &[ $( $canon, )* ];
     };
 }
+
+const NAME_SLOTS: usize = 256;
+
+/// A case-insensitive hash of a header name (letters folded with `| 0x20`).
+const fn name_hash(b: &[u8]) -> usize {
+    let n = b.len();
+    if n == 0 {
+        return 0;
+    }
+    let first = (b[0] | 0x20) as usize;
+    let mid = (b[n / 2] | 0x20) as usize;
+    let last = (b[n - 1] | 0x20) as usize;
+    (n.wrapping_mul(31) ^ first.wrapping_mul(7) ^ (last << 2) ^ mid.wrapping_mul(13))
+        & (NAME_SLOTS - 1)
+}
+
+const fn build_name_table(names: &[&str]) -> [u8; NAME_SLOTS] {
+    let mut t = [u8::MAX; NAME_SLOTS];
+    let mut i = 0;
+    while i < names.len() {
+        let mut s = name_hash(names[i].as_bytes());
+        while t[s] != u8::MAX {
+            s = (s + 1) & (NAME_SLOTS - 1);
+        }
+        t[s] = i as u8;
+        i += 1;
+    }
+    t
+}
+
+static NAME_TABLE: [u8; NAME_SLOTS] = build_name_table(CANON);
 
 header_names! {
     Via => "Via", compact b'v';
@@ -285,6 +341,16 @@ mod tests {
             HeaderName::from_wire("X-Custom"),
             HeaderName::Other("X-Custom".into())
         );
+    }
+
+    #[test]
+    fn every_known_name_is_found() {
+        for (known, canon) in KNOWN.iter().zip(CANON) {
+            assert_eq!(&HeaderName::from_wire(canon), known);
+            assert_eq!(&HeaderName::from_wire(&canon.to_uppercase()), known);
+            assert_eq!(&HeaderName::from_wire(&canon.to_lowercase()), known);
+        }
+        assert_eq!(HeaderName::from_wire(""), HeaderName::Other("".into()));
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! validation, and [`Uri::parse`] building the owned [`Uri`] from it.
 
 use super::headers::via::parse_port;
-use super::lex::{all_escaped, is_hnv, is_host, is_paramchar, is_password, is_uric, is_user};
+use super::lex::{
+    all_escaped, find1, is_hnv, is_host, is_paramchar, is_password, is_uric, is_user,
+};
 use super::uri::{AbsoluteUri, Host, Param, Scheme, SipUri, Uri};
 use std::net::{Ipv4Addr, Ipv6Addr};
 use thiserror::Error;
@@ -62,7 +64,7 @@ pub fn parse_uri_ref(s: &str) -> Result<UriRef<'_>, UriError> {
         return parse_sip_rest(Scheme::Sips, rest).map(UriRef::Sip);
     }
     let b = s.as_bytes();
-    let colon = memchr::memchr(b':', b).ok_or(err("no URI scheme"))?;
+    let colon = find1(b':', b).ok_or(err("no URI scheme"))?;
     let scheme = &b[..colon];
     let scheme_ok = scheme.first().is_some_and(u8::is_ascii_alphabetic)
         && scheme
@@ -78,75 +80,130 @@ pub fn parse_uri_ref(s: &str) -> Result<UriRef<'_>, UriError> {
     Ok(UriRef::Absolute(s))
 }
 
+/// Length of a `%HEXHEX` escape at `i`, or 0.
+#[inline]
+fn escape_at(b: &[u8], i: usize) -> usize {
+    match (b.get(i + 1), b.get(i + 2)) {
+        (Some(h), Some(l)) if h.is_ascii_hexdigit() && l.is_ascii_hexdigit() => 3,
+        _ => 0,
+    }
+}
+
+/// Scans `rest` (after `sip:`) in one pass per component. Offsets only stop at ASCII
+/// bytes, so every slice is on a char boundary.
 fn parse_sip_rest(scheme: Scheme, rest: &str) -> Result<SipUriRef<'_>, UriError> {
     let b = rest.as_bytes();
-    let (user, password, hostpart) = match memchr::memchr(b'@', b) {
-        Some(at) => {
-            let userinfo = &rest[..at];
-            let (user, password) = match memchr::memchr(b':', userinfo.as_bytes()) {
-                Some(c) => (&userinfo[..c], Some(&userinfo[c + 1..])),
-                None => (userinfo, None),
-            };
-            if user.is_empty() || !all_escaped(user.as_bytes(), is_user) {
-                return Err(err("bad user part"));
-            }
-            if let Some(p) = password {
-                if !all_escaped(p.as_bytes(), is_password) {
-                    return Err(err("bad password"));
-                }
-            }
-            (Some(user), password, &rest[at + 1..])
+    let n = b.len();
+    // userinfo: user chars, then after a first ':' password chars, up to '@'. Anything
+    // else means there is no userinfo (e.g. `host:5060;lr`).
+    let (mut i, mut colon) = (0, None);
+    while i < n {
+        let c = b[i];
+        if c == b'@' {
+            break;
         }
-        None => (None, None, rest),
-    };
-    let hb = hostpart.as_bytes();
-    let host_end = if hb.first() == Some(&b'[') {
-        memchr::memchr(b']', hb).ok_or(err("unterminated IPv6 reference"))? + 1
-    } else {
-        hb.iter()
-            .position(|&c| matches!(c, b':' | b';' | b'?'))
-            .unwrap_or(hb.len())
-    };
-    let host = &hostpart[..host_end];
-    check_host(host)?;
-    let mut tail = &hostpart[host_end..];
-    let mut port = None;
-    if let Some(p) = tail.strip_prefix(':') {
-        let end = p
-            .bytes()
-            .position(|c| matches!(c, b';' | b'?'))
-            .unwrap_or(p.len());
-        port = Some(parse_port(&p[..end]).ok_or(err("bad port"))?);
-        tail = &p[end..];
+        if c == b'%' {
+            match escape_at(b, i) {
+                0 => break,
+                l => i += l,
+            }
+            continue;
+        }
+        if c == b':' && colon.is_none() {
+            colon = Some(i);
+        } else if !(if colon.is_none() {
+            is_user(c)
+        } else {
+            is_password(c)
+        }) {
+            break;
+        }
+        i += 1;
     }
-    let (params, headers) = match memchr::memchr(b'?', tail.as_bytes()) {
-        Some(q) => (&tail[..q], Some(&tail[q + 1..])),
-        None => (tail, None),
+    let (user, password, mut i) = if i < n && b[i] == b'@' {
+        let user_end = colon.unwrap_or(i);
+        if user_end == 0 {
+            return Err(err("bad user part"));
+        }
+        (
+            Some(&rest[..user_end]),
+            colon.map(|c| &rest[c + 1..i]),
+            i + 1,
+        )
+    } else if memchr::memchr(b'@', b).is_some() {
+        return Err(err("bad user part"));
+    } else {
+        (None, None, 0)
     };
-    for p in params.split(';').skip(1) {
-        let (name, value) = match p.split_once('=') {
-            Some((n, v)) => (n, Some(v)),
-            None => (p, None),
-        };
-        if name.is_empty() || !all_escaped(name.as_bytes(), is_paramchar) {
+    // host
+    let h_start = i;
+    if b.get(i) == Some(&b'[') {
+        i += find1(b']', &b[i..]).ok_or(err("unterminated IPv6 reference"))? + 1;
+        rest[h_start + 1..i - 1]
+            .parse::<Ipv6Addr>()
+            .map_err(|_| err("bad IPv6 address"))?;
+    } else {
+        while i < n && is_host(b[i]) {
+            i += 1;
+        }
+        if i == h_start {
+            return Err(err("bad host"));
+        }
+    }
+    let host = &rest[h_start..i];
+    // port
+    let mut port = None;
+    if b.get(i) == Some(&b':') {
+        let p_start = i + 1;
+        i = p_start;
+        while i < n && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        port = Some(parse_port(&rest[p_start..i]).ok_or(err("bad port"))?);
+    }
+    // params: (';' pname ['=' pvalue])*
+    let p_start = i;
+    while b.get(i) == Some(&b';') {
+        i += 1;
+        let name_start = i;
+        i = scan_escaped(b, i, is_paramchar);
+        if i == name_start {
             return Err(err("bad URI parameter name"));
         }
-        if let Some(v) = value {
-            if v.is_empty() || !all_escaped(v.as_bytes(), is_paramchar) {
+        if b.get(i) == Some(&b'=') {
+            i += 1;
+            let v_start = i;
+            i = scan_escaped(b, i, is_paramchar);
+            if i == v_start {
                 return Err(err("bad URI parameter value"));
             }
         }
     }
-    if let Some(h) = headers {
-        for hdr in h.split('&') {
-            let (n, v) = hdr.split_once('=').ok_or(err("URI header without ="))?;
-            if n.is_empty()
-                || !all_escaped(n.as_bytes(), is_hnv)
-                || !all_escaped(v.as_bytes(), is_hnv)
-            {
+    let params = &rest[p_start..i];
+    // headers: '?' hname '=' hvalue ('&' hname '=' hvalue)*
+    let mut headers = None;
+    if b.get(i) == Some(&b'?') {
+        let h_start = i + 1;
+        loop {
+            i += 1;
+            let name_start = i;
+            i = scan_escaped(b, i, is_hnv);
+            if i == name_start || b.get(i) != Some(&b'=') {
                 return Err(err("bad URI header"));
             }
+            i = scan_escaped(b, i + 1, is_hnv);
+            if b.get(i) != Some(&b'&') {
+                break;
+            }
         }
+        headers = Some(&rest[h_start..i]);
+    }
+    if i != n {
+        return Err(err(if b.get(i) == Some(&b':') {
+            "bad port"
+        } else {
+            "bad characters in URI"
+        }));
     }
     Ok(SipUriRef {
         scheme,
@@ -159,18 +216,23 @@ fn parse_sip_rest(scheme: Scheme, rest: &str) -> Result<SipUriRef<'_>, UriError>
     })
 }
 
-fn check_host(host: &str) -> Result<(), UriError> {
-    if let Some(inner) = host.strip_prefix('[') {
-        let inner = inner.strip_suffix(']').ok_or(err("bad IPv6 reference"))?;
-        inner
-            .parse::<Ipv6Addr>()
-            .map_err(|_| err("bad IPv6 address"))?;
-        return Ok(());
+/// Advances over `class` bytes and `%HEXHEX` escapes.
+#[inline]
+fn scan_escaped(b: &[u8], mut i: usize, class: impl Fn(u8) -> bool) -> usize {
+    while i < b.len() {
+        let c = b[i];
+        if class(c) {
+            i += 1;
+        } else if c == b'%' {
+            match escape_at(b, i) {
+                0 => return i,
+                l => i += l,
+            }
+        } else {
+            return i;
+        }
     }
-    if host.is_empty() || !host.bytes().all(is_host) {
-        return Err(err("bad host"));
-    }
-    Ok(())
+    i
 }
 
 fn to_host(host: &str) -> Host {

@@ -13,21 +13,17 @@ use super::uri::Uri;
 /// Checks a parsed request. A Request-URI scheme other than sip, sips or tel gives
 /// [`Fault::UnsupportedUriScheme`] (416), once everything else is right.
 pub fn validate_request(req: &Request) -> Result<(), Fault> {
-    let cseq_method = check_headers(&req.headers)?;
-    for name in [
-        HeaderName::To,
-        HeaderName::From,
-        HeaderName::CSeq,
-        HeaderName::CallId,
-        HeaderName::Via,
-    ] {
-        if req.headers.get(&name).is_none() {
-            return Err(Fault::MissingHeader(name));
-        }
-    }
+    let checked = check_headers(&req.headers)?;
+    checked.require([
+        (TO, HeaderName::To),
+        (FROM, HeaderName::From),
+        (CSEQ, HeaderName::CSeq),
+        (CALL_ID, HeaderName::CallId),
+        (VIA, HeaderName::Via),
+    ])?;
     // Max-Forwards is not required: RFC 4475 §3.4.1 has a valid RFC 2543 INVITE without
     // it, and a UAS (RFC 3261 §8.2) does not look at it.
-    if cseq_method != Some(req.method.as_str()) {
+    if checked.cseq_method != Some(req.method.as_str()) {
         return Err(Fault::CSeqMethodMismatch);
     }
     let scheme_ok = match &req.uri {
@@ -43,19 +39,13 @@ pub fn validate_request(req: &Request) -> Result<(), Fault> {
 /// Checks a parsed response: Via, From, To, Call-ID and CSeq present, typed headers
 /// well-formed.
 pub fn validate_response(resp: &Response) -> Result<(), Fault> {
-    check_headers(&resp.headers)?;
-    for name in [
-        HeaderName::Via,
-        HeaderName::From,
-        HeaderName::To,
-        HeaderName::CallId,
-        HeaderName::CSeq,
-    ] {
-        if resp.headers.get(&name).is_none() {
-            return Err(Fault::MissingHeader(name));
-        }
-    }
-    Ok(())
+    check_headers(&resp.headers)?.require([
+        (VIA, HeaderName::Via),
+        (FROM, HeaderName::From),
+        (TO, HeaderName::To),
+        (CALL_ID, HeaderName::CallId),
+        (CSEQ, HeaderName::CSeq),
+    ])
 }
 
 fn bad(name: &HeaderName, why: &'static str) -> Fault {
@@ -67,11 +57,11 @@ fn bad(name: &HeaderName, why: &'static str) -> Fault {
 
 /// One pass over the fields: syntax of the typed ones, duplicates of the single ones.
 /// Returns the CSeq method.
-fn check_headers(headers: &Headers) -> Result<Option<&str>, Fault> {
+fn check_headers(headers: &Headers) -> Result<Checked<'_>, Fault> {
     let mut seen = 0u8;
     let mut cseq_method = None;
     for h in headers {
-        let v = h.value.as_str();
+        let v = || h.value.as_str();
         let once = |bit: u8, seen: &mut u8| {
             if *seen & bit != 0 {
                 return Err(Fault::DuplicateHeader(h.name.clone()));
@@ -81,36 +71,64 @@ fn check_headers(headers: &Headers) -> Result<Option<&str>, Fault> {
         };
         match &h.name {
             HeaderName::Via => {
-                Via::parse(v)?;
+                seen |= VIA;
+                Via::parse(v())?;
             }
             HeaderName::From | HeaderName::To => {
-                once(if h.name == HeaderName::From { 1 } else { 2 }, &mut seen)?;
-                NameAddrRef::parse(v).map_err(|why| bad(&h.name, why))?;
+                once(
+                    if h.name == HeaderName::From { FROM } else { TO },
+                    &mut seen,
+                )?;
+                NameAddrRef::parse(v()).map_err(|why| bad(&h.name, why))?;
             }
             HeaderName::CallId => {
-                once(4, &mut seen)?;
-                call_id(v)?;
+                once(CALL_ID, &mut seen)?;
+                call_id(v())?;
             }
             HeaderName::CSeq => {
-                once(8, &mut seen)?;
-                cseq_method = Some(CSeq::parse_parts(v)?.1);
+                once(CSEQ, &mut seen)?;
+                cseq_method = Some(CSeq::parse_parts(v())?.1);
             }
             HeaderName::MaxForwards => {
                 once(16, &mut seen)?;
-                max_forwards(v)?;
+                max_forwards(v())?;
             }
             HeaderName::ContentLength => {
                 once(32, &mut seen)?;
-                content_length(v)?;
+                content_length(v())?;
             }
             HeaderName::Expires => {
-                delta_seconds(HeaderName::Expires, v)?;
+                delta_seconds(HeaderName::Expires, v())?;
             }
-            HeaderName::Contact => check_contact(v)?,
+            HeaderName::Contact => check_contact(v())?,
             _ => {}
         }
     }
-    Ok(cseq_method)
+    Ok(Checked { seen, cseq_method })
+}
+
+/// Bits of [`Checked::seen`].
+const FROM: u8 = 1;
+const TO: u8 = 2;
+const CALL_ID: u8 = 4;
+const CSEQ: u8 = 8;
+const VIA: u8 = 64;
+
+/// What one pass over the headers found.
+struct Checked<'a> {
+    seen: u8,
+    cseq_method: Option<&'a str>,
+}
+
+impl Checked<'_> {
+    fn require(&self, order: [(u8, HeaderName); 5]) -> Result<(), Fault> {
+        for (bit, name) in order {
+            if self.seen & bit == 0 {
+                return Err(Fault::MissingHeader(name));
+            }
+        }
+        Ok(())
+    }
 }
 
 fn check_contact(v: &str) -> Result<(), Fault> {

@@ -7,7 +7,7 @@
 use super::params::{quoted_end, trim_lws, ParamIter};
 use crate::sip::error::Fault;
 use crate::sip::header::HeaderName;
-use crate::sip::lex::{is_token, is_wsp};
+use crate::sip::lex::{find1, find2, is_token, is_wsp};
 use crate::sip::uri::{find_param, Param, Uri};
 use crate::sip::uri_parse::{parse_uri_ref, UriRef};
 use std::borrow::Cow;
@@ -67,13 +67,13 @@ impl<'a> NameAddrRef<'a> {
                 .unwrap_or(b.len());
             if b.get(i) == Some(&b'<') {
                 (Some(trim_lws(&v[..i])), &v[i + 1..])
-            } else if memchr::memchr2(b'<', b'"', b).is_some() {
+            } else if find2(b'<', b'"', b).is_some() {
                 return Err("non-token characters in display name");
             } else {
                 return Self::addr_spec(v);
             }
         };
-        let close = memchr::memchr(b'>', inner.as_bytes()).ok_or("unterminated <URI>")?;
+        let close = find1(b'>', inner.as_bytes()).ok_or("unterminated <URI>")?;
         let uri_text = &inner[..close];
         if uri_text.bytes().any(is_wsp) {
             return Err("whitespace inside <URI>");
@@ -95,7 +95,7 @@ impl<'a> NameAddrRef<'a> {
             .position(|&c| c == b';' || is_wsp(c))
             .unwrap_or(b.len());
         let uri_text = &v[..end];
-        if memchr::memchr2(b',', b'?', uri_text.as_bytes()).is_some() {
+        if find2(b',', b'?', uri_text.as_bytes()).is_some() {
             return Err("a URI with ',' or '?' must be enclosed in <>");
         }
         let uri = parse_uri_ref(uri_text).map_err(|e| e.0)?;

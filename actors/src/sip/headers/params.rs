@@ -41,38 +41,50 @@ impl<'a> ParamIter<'a> {
     }
 
     fn step(&mut self) -> Result<(&'a str, Option<&'a str>), &'static str> {
-        let Some(after) = self.rest.strip_prefix(';') else {
+        // Byte offsets only ever stop at ASCII bytes, so every slice is on a char boundary.
+        let s = self.rest;
+        let b = s.as_bytes();
+        if b.first() != Some(&b';') {
             return Err("junk between parameters");
-        };
-        let after = after.trim_start_matches([' ', '\t']);
-        let name_end = after
-            .bytes()
-            .position(|b| !is_token_char(b))
-            .unwrap_or(after.len());
-        let name = &after[..name_end];
-        if name.is_empty() {
+        }
+        let mut i = skip_wsp(b, 1);
+        let name_start = i;
+        while i < b.len() && is_token_char(b[i]) {
+            i += 1;
+        }
+        if i == name_start {
             return Err("empty parameter name");
         }
-        let mut tail = after[name_end..].trim_start_matches([' ', '\t']);
+        let name = &s[name_start..i];
+        i = skip_wsp(b, i);
         let mut value = None;
-        if let Some(v) = tail.strip_prefix('=') {
-            let v = v.trim_start_matches([' ', '\t']);
-            let end = if v.starts_with('"') {
-                quoted_end(v).ok_or("unterminated quoted parameter value")?
+        if b.get(i) == Some(&b'=') {
+            i = skip_wsp(b, i + 1);
+            let v_start = i;
+            if b.get(i) == Some(&b'"') {
+                i += quoted_end(&s[i..]).ok_or("unterminated quoted parameter value")?;
             } else {
-                v.bytes()
-                    .position(|b| !(is_token_char(b) || matches!(b, b':' | b'[' | b']')))
-                    .unwrap_or(v.len())
-            };
-            if end == 0 {
+                while i < b.len() && (is_token_char(b[i]) || matches!(b[i], b':' | b'[' | b']')) {
+                    i += 1;
+                }
+            }
+            if i == v_start {
                 return Err("empty parameter value");
             }
-            value = Some(&v[..end]);
-            tail = v[end..].trim_start_matches([' ', '\t']);
+            value = Some(&s[v_start..i]);
+            i = skip_wsp(b, i);
         }
-        self.rest = tail;
+        self.rest = &s[i..];
         Ok((name, value))
     }
+}
+
+#[inline]
+fn skip_wsp(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
+        i += 1;
+    }
+    i
 }
 
 impl<'a> Iterator for ParamIter<'a> {

@@ -3,7 +3,7 @@
 
 use crate::sip::error::Fault;
 use crate::sip::header::{HeaderName, HeaderValue, Headers};
-use crate::sip::lex::{is_token, is_wsp, trim_wsp};
+use crate::sip::lex::{find1, find2, is_token, is_wsp, trim_wsp};
 use crate::sip::limits::ParseLimits;
 use bytes::Bytes;
 
@@ -79,7 +79,7 @@ pub(crate) fn read_headers(buf: &Bytes, mut pos: usize, limits: &ParseLimits) ->
             return fail(headers, Fault::HeaderTooLong);
         }
         let line = &buf[pos..end];
-        let Some(colon) = memchr::memchr(b':', line) else {
+        let Some(colon) = find1(b':', line) else {
             return fail(headers, Fault::BadHeaderLine("no colon"));
         };
         let mut name_end = colon;
@@ -90,7 +90,8 @@ pub(crate) fn read_headers(buf: &Bytes, mut pos: usize, limits: &ParseLimits) ->
         if name.is_empty() || !name.iter().copied().all(is_token) {
             return fail(headers, Fault::BadHeaderLine("header name is not a token"));
         }
-        let name = HeaderName::from_wire(std::str::from_utf8(name).unwrap_or_default());
+        // A token is ASCII, so this never falls back.
+        let name = HeaderName::from_wire_bytes(name).unwrap_or(HeaderName::Other("".into()));
         let value = if folded {
             Bytes::from(unfold(&line[colon + 1..]))
         } else {
@@ -108,7 +109,7 @@ pub(crate) fn read_headers(buf: &Bytes, mut pos: usize, limits: &ParseLimits) ->
             name,
             HeaderName::Via | HeaderName::Route | HeaderName::RecordRoute | HeaderName::Contact
         );
-        if splits && memchr::memchr(b',', &value).is_some() {
+        if splits && find1(b',', &value).is_some() {
             for piece in split_commas(&value) {
                 headers.push(name.clone(), HeaderValue::from_bytes(value.slice(piece)));
             }
@@ -128,7 +129,7 @@ fn unfold(raw: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(raw.len());
     let mut rest = raw;
     loop {
-        let (seg, next) = match memchr::memchr2(b'\r', b'\n', rest) {
+        let (seg, next) = match find2(b'\r', b'\n', rest) {
             Some(i) => (&rest[..i], Some(&rest[i + eol_len(rest, i)..])),
             None => (rest, None),
         };

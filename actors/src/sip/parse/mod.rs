@@ -62,7 +62,9 @@ fn parse_inner(buf: Bytes, limits: &ParseLimits, framing: Framing) -> Result<Mes
     pos = e + eol_len(&buf, e);
     let section = read_headers(&buf, pos, limits);
     let mut fault = start_fault.or(section.fault);
-    if fault.is_none() && std::str::from_utf8(&buf[pos..section.body_start]).is_err() {
+    let head = &buf[pos..section.body_start];
+    // `is_ascii` is a word-at-a-time scan; the full UTF-8 check only runs on non-ASCII.
+    if fault.is_none() && !head.is_ascii() && std::str::from_utf8(head).is_err() {
         fault = Some(Fault::BadEncoding("header section"));
     }
     let body = match fault {

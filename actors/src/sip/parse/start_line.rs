@@ -1,7 +1,7 @@
 //! Request-Line and Status-Line (RFC 3261 §7.1, §7.2, §25.1).
 
 use crate::sip::error::Fault;
-use crate::sip::lex::{is_token, is_wsp};
+use crate::sip::lex::{find1, is_token, is_wsp};
 use crate::sip::method::Method;
 use crate::sip::status::StatusCode;
 use crate::sip::uri::{AbsoluteUri, Uri};
@@ -33,7 +33,7 @@ pub(crate) fn parse_start(line: &[u8]) -> Result<(Start, Option<Fault>), Fault> 
     let mut fault = (trimmed.len() != line.len())
         .then_some(Fault::BadStartLine("trailing whitespace in Request-Line"));
     let tb = trimmed.as_bytes();
-    let method_end = memchr::memchr(b' ', tb).ok_or(Fault::NotSip("no SIP start line"))?;
+    let method_end = find1(b' ', tb).ok_or(Fault::NotSip("no SIP start line"))?;
     let method = &trimmed[..method_end];
     if !method.bytes().all(is_token) || method.is_empty() {
         return Err(Fault::NotSip("no SIP start line"));
@@ -86,7 +86,7 @@ pub(crate) fn parse_start(line: &[u8]) -> Result<(Start, Option<Fault>), Fault> 
 
 fn parse_status(line: &str) -> Result<Start, Fault> {
     let b = line.as_bytes();
-    let sp = memchr::memchr(b' ', b).ok_or(Fault::BadStartLine("no status code"))?;
+    let sp = find1(b' ', b).ok_or(Fault::BadStartLine("no status code"))?;
     if !version_ok(&b[..sp]) {
         return Err(Fault::BadVersion);
     }

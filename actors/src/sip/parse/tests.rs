@@ -310,6 +310,26 @@ fn piece_timing() {
         "from_wire_other",
         crate::sip::HeaderName::from_wire(black_box("NewFangledHeader"))
     );
+    time!(
+        "uri_owned_short",
+        Uri::parse(black_box("sip:example.com")).is_ok()
+    );
+    time!(
+        "uri_ref_short",
+        crate::sip::uri_parse::parse_uri_ref(black_box("sip:example.com")).is_ok()
+    );
+    time!(
+        "start_short",
+        parse_start(black_box(b"REGISTER sip:example.com SIP/2.0")).is_ok()
+    );
+    time!("method", Method::from_token(black_box("REGISTER")));
+    time!("box_str", Box::<str>::from(black_box("example.com")));
+    time!(
+        "token30",
+        black_box("abcdefghijabcdefghijabcdefghij")
+            .bytes()
+            .all(crate::sip::lex::is_token)
+    );
     let mut x = 0u64;
     time!("loop_add_1000", {
         for i in 0..1000u64 {

@@ -29,12 +29,22 @@ macro_rules! header_names {
 
             /// Recognises a header name as found on the wire.
             pub fn from_wire(name: &str) -> HeaderName {
-                HeaderName::lookup(name.as_bytes()).unwrap_or_else(|| HeaderName::Other(name.into()))
+                HeaderName::from_wire_bytes(name.as_bytes())
+                    .unwrap_or_else(|| HeaderName::Other(name.into()))
             }
 
-            /// [`HeaderName::from_wire`] on bytes (the parser's path: no UTF-8 check for
-            /// known names); `None` for a name that is not valid UTF-8.
+            /// [`HeaderName::from_wire`] on bytes; `None` for a name that is not UTF-8.
             pub fn from_wire_bytes(name: &[u8]) -> Option<HeaderName> {
+                if name.iter().all(|&b| crate::sip::lex::is_token(b)) {
+                    HeaderName::from_token_bytes(name)
+                } else {
+                    std::str::from_utf8(name).ok().map(|s| HeaderName::Other(s.into()))
+                }
+            }
+
+            /// The parser's path: `name` is already known to be a `token`, so known
+            /// names need no UTF-8 check and compare with [`token_eq_ignore_case`].
+            pub(crate) fn from_token_bytes(name: &[u8]) -> Option<HeaderName> {
                 match HeaderName::lookup(name) {
                     Some(known) => Some(known),
                     None => std::str::from_utf8(name).ok().map(|s| HeaderName::Other(s.into())),
@@ -54,7 +64,7 @@ macro_rules! header_names {
                 loop {
                     let idx = NAME_TABLE[slot] as usize;
                     let canon = CANON.get(idx)?;
-                    if canon.len() == name.len() && canon.as_bytes().eq_ignore_ascii_case(name) {
+                    if token_eq_ignore_case(canon.as_bytes(), name) {
                         return Some(KNOWN[idx].clone());
                     }
                     slot = (slot + 1) & (NAME_SLOTS - 1);
@@ -68,6 +78,28 @@ macro_rules! header_names {
 }
 
 const NAME_SLOTS: usize = 256;
+
+/// Case-insensitive equality of two `token`s, 8 bytes at a time. For token characters
+/// `a | 0x20 == b | 0x20` exactly when they are equal ignoring ASCII case: the only
+/// tokens with bit 5 clear are `A`–`Z` and `_`, and `_ | 0x20` (DEL) is no token.
+fn token_eq_ignore_case(a: &[u8], b: &[u8]) -> bool {
+    const FOLD: u64 = 0x2020_2020_2020_2020;
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut ca, mut cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    for (x, y) in (&mut ca).zip(&mut cb) {
+        let x = u64::from_le_bytes(x.try_into().unwrap_or([0; 8]));
+        let y = u64::from_le_bytes(y.try_into().unwrap_or([0; 8]));
+        if x | FOLD != y | FOLD {
+            return false;
+        }
+    }
+    ca.remainder()
+        .iter()
+        .zip(cb.remainder())
+        .all(|(x, y)| x | 0x20 == y | 0x20)
+}
 
 /// A case-insensitive hash of a header name (letters folded with `| 0x20`).
 const fn name_hash(b: &[u8]) -> usize {
@@ -351,6 +383,15 @@ mod tests {
             assert_eq!(&HeaderName::from_wire(&canon.to_lowercase()), known);
         }
         assert_eq!(HeaderName::from_wire(""), HeaderName::Other("".into()));
+        assert_eq!(
+            HeaderName::from_wire("Call\rID"),
+            HeaderName::Other("Call\rID".into())
+        );
+        assert_eq!(HeaderName::from_wire("CALL-id"), HeaderName::CallId);
+        assert_eq!(
+            HeaderName::from_wire("Max_Forwards"),
+            HeaderName::Other("Max_Forwards".into())
+        );
     }
 
     #[test]

@@ -2,9 +2,7 @@
 //! validation, and [`Uri::parse`] building the owned [`Uri`] from it.
 
 use super::headers::via::parse_port;
-use super::lex::{
-    all_escaped, find1, is_hnv, is_host, is_paramchar, is_password, is_uric, is_user,
-};
+use super::lex::{find1, is_hnv, is_host, is_paramchar, is_password, is_uric, is_user};
 use super::uri::{AbsoluteUri, Host, Param, Scheme, SipUri, Uri};
 use std::net::{Ipv4Addr, Ipv6Addr};
 use thiserror::Error;
@@ -55,29 +53,45 @@ fn strip_scheme<'a>(s: &'a str, scheme: &str) -> Option<&'a str> {
     }
 }
 
-/// Scans any URI without allocating.
+/// Scans any URI without allocating; the whole of `s` must be the URI.
 pub fn parse_uri_ref(s: &str) -> Result<UriRef<'_>, UriError> {
+    let (uri, end) = scan_uri_prefix(s, false)?;
+    if end == s.len() {
+        Ok(uri)
+    } else {
+        Err(err("bad characters in URI"))
+    }
+}
+
+/// Scans the longest URI at the start of `s` and returns it with the offset where it
+/// ends; the caller checks what follows (`>` in a name-addr, `;` or the end in an
+/// addr-spec). With `addr_spec`, the URI stops before `;`, `?` and `,` (RFC 3261
+/// §20: a URI holding them must be in `<>`), and a SIP user part cannot hold them.
+pub fn scan_uri_prefix(s: &str, addr_spec: bool) -> Result<(UriRef<'_>, usize), UriError> {
     if let Some(rest) = strip_scheme(s, "sip") {
-        return parse_sip_rest(Scheme::Sip, rest).map(UriRef::Sip);
+        let (u, end) = parse_sip_rest(Scheme::Sip, rest, addr_spec)?;
+        return Ok((UriRef::Sip(u), end + 4));
     }
     if let Some(rest) = strip_scheme(s, "sips") {
-        return parse_sip_rest(Scheme::Sips, rest).map(UriRef::Sip);
+        let (u, end) = parse_sip_rest(Scheme::Sips, rest, addr_spec)?;
+        return Ok((UriRef::Sip(u), end + 5));
     }
     let b = s.as_bytes();
-    let colon = find1(b':', b).ok_or(err("no URI scheme"))?;
-    let scheme = &b[..colon];
-    let scheme_ok = scheme.first().is_some_and(u8::is_ascii_alphabetic)
-        && scheme
-            .iter()
-            .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'));
-    if !scheme_ok {
-        return Err(err("bad URI scheme"));
+    let mut i = 0;
+    while i < b.len() && (b[i].is_ascii_alphanumeric() || matches!(b[i], b'+' | b'-' | b'.')) {
+        i += 1;
     }
-    let rest = &b[colon + 1..];
-    if rest.is_empty() || !all_escaped(rest, is_uric) {
+    if i == 0 || !b[0].is_ascii_alphabetic() || b.get(i) != Some(&b':') {
+        return Err(err("no URI scheme"));
+    }
+    let start = i + 1;
+    let end = scan_escaped(b, start, |c| {
+        is_uric(c) && !(addr_spec && matches!(c, b';' | b'?' | b','))
+    });
+    if end == start {
         return Err(err("bad characters in URI"));
     }
-    Ok(UriRef::Absolute(s))
+    Ok((UriRef::Absolute(&s[..end]), end))
 }
 
 /// Length of a `%HEXHEX` escape at `i`, or 0.
@@ -91,7 +105,11 @@ fn escape_at(b: &[u8], i: usize) -> usize {
 
 /// Scans `rest` (after `sip:`) in one pass per component. Offsets only stop at ASCII
 /// bytes, so every slice is on a char boundary.
-fn parse_sip_rest(scheme: Scheme, rest: &str) -> Result<SipUriRef<'_>, UriError> {
+fn parse_sip_rest(
+    scheme: Scheme,
+    rest: &str,
+    addr_spec: bool,
+) -> Result<(SipUriRef<'_>, usize), UriError> {
     let b = rest.as_bytes();
     let n = b.len();
     // userinfo: user chars, then after a first ':' password chars, up to '@'. Anything
@@ -115,7 +133,8 @@ fn parse_sip_rest(scheme: Scheme, rest: &str) -> Result<SipUriRef<'_>, UriError>
             is_user(c)
         } else {
             is_password(c)
-        }) {
+        }) || (addr_spec && matches!(c, b';' | b'?' | b','))
+        {
             break;
         }
         i += 1;
@@ -130,8 +149,6 @@ fn parse_sip_rest(scheme: Scheme, rest: &str) -> Result<SipUriRef<'_>, UriError>
             colon.map(|c| &rest[c + 1..i]),
             i + 1,
         )
-    } else if memchr::memchr(b'@', b).is_some() {
-        return Err(err("bad user part"));
     } else {
         (None, None, 0)
     };
@@ -163,7 +180,7 @@ fn parse_sip_rest(scheme: Scheme, rest: &str) -> Result<SipUriRef<'_>, UriError>
     }
     // params: (';' pname ['=' pvalue])*
     let p_start = i;
-    while b.get(i) == Some(&b';') {
+    while !addr_spec && b.get(i) == Some(&b';') {
         i += 1;
         let name_start = i;
         i = scan_escaped(b, i, is_paramchar);
@@ -182,7 +199,7 @@ fn parse_sip_rest(scheme: Scheme, rest: &str) -> Result<SipUriRef<'_>, UriError>
     let params = &rest[p_start..i];
     // headers: '?' hname '=' hvalue ('&' hname '=' hvalue)*
     let mut headers = None;
-    if b.get(i) == Some(&b'?') {
+    if !addr_spec && b.get(i) == Some(&b'?') {
         let h_start = i + 1;
         loop {
             i += 1;
@@ -198,22 +215,18 @@ fn parse_sip_rest(scheme: Scheme, rest: &str) -> Result<SipUriRef<'_>, UriError>
         }
         headers = Some(&rest[h_start..i]);
     }
-    if i != n {
-        return Err(err(if b.get(i) == Some(&b':') {
-            "bad port"
-        } else {
-            "bad characters in URI"
-        }));
-    }
-    Ok(SipUriRef {
-        scheme,
-        user,
-        password,
-        host,
-        port,
-        params,
-        headers,
-    })
+    Ok((
+        SipUriRef {
+            scheme,
+            user,
+            password,
+            host,
+            port,
+            params,
+            headers,
+        },
+        i,
+    ))
 }
 
 /// Advances over `class` bytes and `%HEXHEX` escapes.

@@ -32,7 +32,9 @@ impl CSeq {
             why,
         };
         let value = value.trim_matches([' ', '\t']);
-        let split = value.find([' ', '\t']).ok_or(bad("missing method"))?;
+        let split = value
+            .find([' ', '\t'])
+            .ok_or_else(|| bad("missing method"))?;
         let (num, method) = (
             &value[..split],
             value[split..].trim_start_matches([' ', '\t']),

@@ -7,9 +7,9 @@
 use super::params::{quoted_end, trim_lws, ParamIter};
 use crate::sip::error::Fault;
 use crate::sip::header::HeaderName;
-use crate::sip::lex::{find1, find2, is_token, is_wsp};
+use crate::sip::lex::{is_token, is_wsp};
 use crate::sip::uri::{find_param, Param, Uri};
-use crate::sip::uri_parse::{parse_uri_ref, UriRef};
+use crate::sip::uri_parse::{scan_uri_prefix, UriRef};
 use std::borrow::Cow;
 use std::fmt;
 
@@ -48,38 +48,44 @@ pub enum Contact {
 impl<'a> NameAddrRef<'a> {
     /// Parses one name-addr or addr-spec with its parameters; `Err(why)` on bad syntax.
     pub fn parse(value: &'a str) -> Result<NameAddrRef<'a>, &'static str> {
+        // One pass: display name, then the URI scanned up to where it stops, then the
+        // parameters. Offsets stop at ASCII bytes only, so slices are on char boundaries.
         let v = trim_lws(value);
         let b = v.as_bytes();
         let first = *b.first().ok_or("empty value")?;
         let (display, inner) = if first == b'"' {
             let end = quoted_end(v).ok_or("unterminated quoted display name")?;
-            let rest = v[end..].trim_start_matches([' ', '\t']);
-            let inner = rest
-                .strip_prefix('<')
-                .ok_or("quoted display name not followed by <URI>")?;
-            (Some(&v[..end]), inner)
+            let mut i = end;
+            while i < b.len() && is_wsp(b[i]) {
+                i += 1;
+            }
+            if b.get(i) != Some(&b'<') {
+                return Err("quoted display name not followed by <URI>");
+            }
+            (Some(&v[..end]), i + 1)
         } else if first == b'<' {
-            (None, &v[1..])
+            (None, 1)
         } else {
-            let i = b
-                .iter()
-                .position(|&c| !(is_token(c) || is_wsp(c)))
-                .unwrap_or(b.len());
-            if b.get(i) == Some(&b'<') {
-                (Some(trim_lws(&v[..i])), &v[i + 1..])
-            } else if find2(b'<', b'"', b).is_some() {
-                return Err("non-token characters in display name");
-            } else {
-                return Self::addr_spec(v);
+            let (mut i, mut spaces) = (0, false);
+            while i < b.len() && (is_token(b[i]) || is_wsp(b[i])) {
+                spaces |= is_wsp(b[i]);
+                i += 1;
+            }
+            match b.get(i) {
+                Some(b'<') => (Some(trim_lws(&v[..i])), i + 1),
+                Some(b':') if !spaces => return Self::addr_spec(v),
+                _ => return Err("non-token characters in display name"),
             }
         };
-        let close = find1(b'>', inner.as_bytes()).ok_or("unterminated <URI>")?;
-        let uri_text = &inner[..close];
-        if uri_text.bytes().any(is_wsp) {
-            return Err("whitespace inside <URI>");
+        let (uri, len) = scan_uri_prefix(&v[inner..], false).map_err(|e| e.0)?;
+        let close = inner + len;
+        match b.get(close) {
+            Some(b'>') => {}
+            None => return Err("unterminated <URI>"),
+            Some(&c) if is_wsp(c) => return Err("whitespace inside <URI>"),
+            Some(_) => return Err("bad characters in URI"),
         }
-        let uri = parse_uri_ref(uri_text).map_err(|e| e.0)?;
-        let params = &inner[close + 1..];
+        let params = &v[close + 1..];
         check_params(params)?;
         Ok(NameAddrRef {
             display,
@@ -89,16 +95,12 @@ impl<'a> NameAddrRef<'a> {
     }
 
     fn addr_spec(v: &'a str) -> Result<NameAddrRef<'a>, &'static str> {
-        let b = v.as_bytes();
-        let end = b
-            .iter()
-            .position(|&c| c == b';' || is_wsp(c))
-            .unwrap_or(b.len());
-        let uri_text = &v[..end];
-        if find2(b',', b'?', uri_text.as_bytes()).is_some() {
-            return Err("a URI with ',' or '?' must be enclosed in <>");
+        let (uri, end) = scan_uri_prefix(v, true).map_err(|e| e.0)?;
+        match v.as_bytes().get(end) {
+            None | Some(b';' | b' ' | b'\t') => {}
+            Some(b',' | b'?') => return Err("a URI with ',' or '?' must be enclosed in <>"),
+            Some(_) => return Err("bad characters in URI"),
         }
-        let uri = parse_uri_ref(uri_text).map_err(|e| e.0)?;
         let params = &v[end..];
         if !trim_lws(params).is_empty() && !trim_lws(params).starts_with(';') {
             return Err("whitespace inside addr-spec");

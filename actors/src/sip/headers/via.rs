@@ -80,7 +80,7 @@ impl<'a> Via<'a> {
         i = skip_wsp(b, i);
         let h_start = i;
         if b.get(i) == Some(&b'[') {
-            let close = find1(b']', &b[i..]).ok_or(bad("unterminated IPv6 reference"))?;
+            let close = find1(b']', &b[i..]).ok_or_else(|| bad("unterminated IPv6 reference"))?;
             i += close + 1;
         } else {
             while i < b.len() && !matches!(b[i], b':' | b';' | b' ' | b'\t') {
@@ -115,9 +115,9 @@ impl<'a> Via<'a> {
         for p in ParamIter::new(tail) {
             let (n, v) = p.map_err(bad)?;
             if n.eq_ignore_ascii_case("branch") {
-                via.branch = Some(v.ok_or(bad("empty branch"))?);
+                via.branch = Some(v.ok_or_else(|| bad("empty branch"))?);
             } else if n.eq_ignore_ascii_case("received") {
-                via.received = Some(v.ok_or(bad("empty received"))?);
+                via.received = Some(v.ok_or_else(|| bad("empty received"))?);
             } else if n.eq_ignore_ascii_case("rport") {
                 via.rport = Some(match v {
                     None => None,

@@ -91,7 +91,7 @@ pub(crate) fn read_headers(buf: &Bytes, mut pos: usize, limits: &ParseLimits) ->
             return fail(headers, Fault::BadHeaderLine("header name is not a token"));
         }
         // A token is ASCII, so this never falls back.
-        let name = HeaderName::from_wire_bytes(name).unwrap_or(HeaderName::Other("".into()));
+        let name = HeaderName::from_token_bytes(name).unwrap_or(HeaderName::Other("".into()));
         let value = if folded {
             Bytes::from(unfold(&line[colon + 1..]))
         } else {

@@ -29,18 +29,106 @@ macro_rules! header_names {
 
             /// Recognises a header name as found on the wire.
             pub fn from_wire(name: &str) -> HeaderName {
+                HeaderName::from_wire_bytes(name.as_bytes())
+                    .unwrap_or_else(|| HeaderName::Other(name.into()))
+            }
+
+            /// [`HeaderName::from_wire`] on bytes; `None` for a name that is not UTF-8.
+            pub fn from_wire_bytes(name: &[u8]) -> Option<HeaderName> {
+                if name.iter().all(|&b| crate::sip::lex::is_token(b)) {
+                    HeaderName::from_token_bytes(name)
+                } else {
+                    std::str::from_utf8(name).ok().map(|s| HeaderName::Other(s.into()))
+                }
+            }
+
+            /// The parser's path: `name` is already known to be a `token`, so known
+            /// names need no UTF-8 check and compare with [`token_eq_ignore_case`].
+            pub(crate) fn from_token_bytes(name: &[u8]) -> Option<HeaderName> {
+                match HeaderName::lookup(name) {
+                    Some(known) => Some(known),
+                    None => std::str::from_utf8(name).ok().map(|s| HeaderName::Other(s.into())),
+                }
+            }
+
+            fn lookup(name: &[u8]) -> Option<HeaderName> {
                 if name.len() == 1 {
-                    match name.as_bytes()[0].to_ascii_lowercase() {
-                        $( $( $c => return HeaderName::$variant, )? )*
+                    match name[0].to_ascii_lowercase() {
+                        $( $( $c => return Some(HeaderName::$variant), )? )*
                         _ => {}
                     }
                 }
-                $( if name.eq_ignore_ascii_case($canon) { return HeaderName::$variant; } )*
-                HeaderName::Other(name.into())
+                // Open-addressing lookup in a table built at compile time: one hash,
+                // usually one comparison (a chain of 46 comparisons was a hot spot).
+                let mut slot = name_hash(name);
+                loop {
+                    let idx = NAME_TABLE[slot] as usize;
+                    let canon = CANON.get(idx)?;
+                    if token_eq_ignore_case(canon.as_bytes(), name) {
+                        return Some(KNOWN[idx].clone());
+                    }
+                    slot = (slot + 1) & (NAME_SLOTS - 1);
+                }
             }
         }
+
+        const KNOWN: &[HeaderName] = &[ $( HeaderName::$variant, )* ];
+        const CANON: &[&str] = &[ $( $canon, )* ];
     };
 }
+
+const NAME_SLOTS: usize = 256;
+
+/// Case-insensitive equality of two `token`s, 8 bytes at a time. For token characters
+/// `a | 0x20 == b | 0x20` exactly when they are equal ignoring ASCII case: the only
+/// tokens with bit 5 clear are `A`–`Z` and `_`, and `_ | 0x20` (DEL) is no token.
+fn token_eq_ignore_case(a: &[u8], b: &[u8]) -> bool {
+    const FOLD: u64 = 0x2020_2020_2020_2020;
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut ca, mut cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    for (x, y) in (&mut ca).zip(&mut cb) {
+        let x = u64::from_le_bytes(x.try_into().unwrap_or([0; 8]));
+        let y = u64::from_le_bytes(y.try_into().unwrap_or([0; 8]));
+        if x | FOLD != y | FOLD {
+            return false;
+        }
+    }
+    ca.remainder()
+        .iter()
+        .zip(cb.remainder())
+        .all(|(x, y)| x | 0x20 == y | 0x20)
+}
+
+/// A case-insensitive hash of a header name (letters folded with `| 0x20`).
+const fn name_hash(b: &[u8]) -> usize {
+    let n = b.len();
+    if n == 0 {
+        return 0;
+    }
+    let first = (b[0] | 0x20) as usize;
+    let mid = (b[n / 2] | 0x20) as usize;
+    let last = (b[n - 1] | 0x20) as usize;
+    (n.wrapping_mul(31) ^ first.wrapping_mul(7) ^ (last << 2) ^ mid.wrapping_mul(13))
+        & (NAME_SLOTS - 1)
+}
+
+const fn build_name_table(names: &[&str]) -> [u8; NAME_SLOTS] {
+    let mut t = [u8::MAX; NAME_SLOTS];
+    let mut i = 0;
+    while i < names.len() {
+        let mut s = name_hash(names[i].as_bytes());
+        while t[s] != u8::MAX {
+            s = (s + 1) & (NAME_SLOTS - 1);
+        }
+        t[s] = i as u8;
+        i += 1;
+    }
+    t
+}
+
+static NAME_TABLE: [u8; NAME_SLOTS] = build_name_table(CANON);
 
 header_names! {
     Via => "Via", compact b'v';
@@ -284,6 +372,25 @@ mod tests {
         assert_eq!(
             HeaderName::from_wire("X-Custom"),
             HeaderName::Other("X-Custom".into())
+        );
+    }
+
+    #[test]
+    fn every_known_name_is_found() {
+        for (known, canon) in KNOWN.iter().zip(CANON) {
+            assert_eq!(&HeaderName::from_wire(canon), known);
+            assert_eq!(&HeaderName::from_wire(&canon.to_uppercase()), known);
+            assert_eq!(&HeaderName::from_wire(&canon.to_lowercase()), known);
+        }
+        assert_eq!(HeaderName::from_wire(""), HeaderName::Other("".into()));
+        assert_eq!(
+            HeaderName::from_wire("Call\rID"),
+            HeaderName::Other("Call\rID".into())
+        );
+        assert_eq!(HeaderName::from_wire("CALL-id"), HeaderName::CallId);
+        assert_eq!(
+            HeaderName::from_wire("Max_Forwards"),
+            HeaderName::Other("Max_Forwards".into())
         );
     }
 

@@ -2,6 +2,7 @@
 
 use crate::sip::error::Fault;
 use crate::sip::header::HeaderName;
+use crate::sip::lex::{parse_decimal, NumError};
 use crate::sip::method::Method;
 use std::fmt;
 
@@ -17,35 +18,36 @@ pub struct CSeq {
 impl CSeq {
     /// Parses `1*DIGIT LWS Method`.
     pub fn parse(value: &str) -> Result<CSeq, Fault> {
+        let (seq, method) = CSeq::parse_parts(value)?;
+        Ok(CSeq {
+            seq,
+            method: Method::from_token(method),
+        })
+    }
+
+    /// Parses `1*DIGIT LWS Method` without allocating: the number and the method token.
+    pub fn parse_parts(value: &str) -> Result<(u32, &str), Fault> {
         let bad = |why| Fault::BadHeader {
             name: HeaderName::CSeq,
             why,
         };
         let value = value.trim_matches([' ', '\t']);
-        let split = value.find([' ', '\t']).ok_or(bad("missing method"))?;
+        let split = value
+            .find([' ', '\t'])
+            .ok_or_else(|| bad("missing method"))?;
         let (num, method) = (
             &value[..split],
             value[split..].trim_start_matches([' ', '\t']),
         );
-        if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(bad("sequence number is not a number"));
-        }
-        let seq: u64 = if num.len() > 10 {
-            u64::MAX
-        } else {
-            num.parse()
-                .map_err(|_| bad("sequence number is not a number"))?
+        let seq = match parse_decimal(num.as_bytes(), (1 << 31) - 1) {
+            Ok(n) => n as u32,
+            Err(NumError::TooBig) => return Err(Fault::OutOfRange(HeaderName::CSeq)),
+            Err(NumError::NotANumber) => return Err(bad("sequence number is not a number")),
         };
-        if seq >= 1 << 31 {
-            return Err(Fault::OutOfRange(HeaderName::CSeq));
-        }
         if !super::params::is_token(method) {
             return Err(bad("method is not a token"));
         }
-        Ok(CSeq {
-            seq: seq as u32,
-            method: Method::from_token(method),
-        })
+        Ok((seq, method))
     }
 }
 

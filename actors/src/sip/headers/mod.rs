@@ -2,8 +2,11 @@
 //! demand and borrows from it where it can.
 
 pub mod cseq;
+pub mod name_addr;
 pub mod params;
+pub mod simple;
 pub mod via;
 
 pub use cseq::CSeq;
+pub use name_addr::{Contact, NameAddr, NameAddrRef};
 pub use via::Via;

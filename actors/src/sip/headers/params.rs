@@ -1,17 +1,14 @@
 //! `;name[=value]` parameter lists shared by Via, name-addr headers and URIs.
 
 /// Skips linear whitespace (SP / HTAB; folding was already unfolded by the parser).
+#[inline]
 pub fn trim_lws(s: &str) -> &str {
-    s.trim_matches(|c| c == ' ' || c == '\t')
+    s.trim_matches([' ', '\t'])
 }
 
 /// RFC 3261 `token` characters.
 pub fn is_token_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-        || matches!(
-            b,
-            b'-' | b'.' | b'!' | b'%' | b'*' | b'_' | b'+' | b'`' | b'\'' | b'~'
-        )
+    crate::sip::lex::is_token(b)
 }
 
 /// Whether `s` is a non-empty token.
@@ -23,42 +20,84 @@ pub fn is_token(s: &str) -> bool {
 /// parameters follow (it may begin with whitespace and must begin with `;` if non-empty).
 /// Returns `Err(why)` on an empty name or a bad value.
 pub fn split_params(s: &str) -> Result<Vec<(&str, Option<&str>)>, &'static str> {
-    let mut out = Vec::new();
-    let mut rest = trim_lws(s);
-    while !rest.is_empty() {
-        let Some(after) = rest.strip_prefix(';') else {
+    ParamIter::new(s).collect()
+}
+
+/// An allocation-free iterator over a `*( SEMI generic-param )` list, yielding
+/// `(name, value)` pairs (quoted values keep their quotes) or the first error.
+#[derive(Debug, Clone)]
+pub struct ParamIter<'a> {
+    rest: &'a str,
+    failed: bool,
+}
+
+impl<'a> ParamIter<'a> {
+    /// Iterates over the parameters in `s` (see [`split_params`]).
+    pub fn new(s: &'a str) -> ParamIter<'a> {
+        ParamIter {
+            rest: trim_lws(s),
+            failed: false,
+        }
+    }
+
+    fn step(&mut self) -> Result<(&'a str, Option<&'a str>), &'static str> {
+        // Byte offsets only ever stop at ASCII bytes, so every slice is on a char boundary.
+        let s = self.rest;
+        let b = s.as_bytes();
+        if b.first() != Some(&b';') {
             return Err("junk between parameters");
-        };
-        let after = after.trim_start_matches([' ', '\t']);
-        let name_end = after
-            .bytes()
-            .position(|b| !is_token_char(b))
-            .unwrap_or(after.len());
-        let name = &after[..name_end];
-        if name.is_empty() {
+        }
+        let mut i = skip_wsp(b, 1);
+        let name_start = i;
+        while i < b.len() && is_token_char(b[i]) {
+            i += 1;
+        }
+        if i == name_start {
             return Err("empty parameter name");
         }
-        let mut tail = after[name_end..].trim_start_matches([' ', '\t']);
+        let name = &s[name_start..i];
+        i = skip_wsp(b, i);
         let mut value = None;
-        if let Some(v) = tail.strip_prefix('=') {
-            let v = v.trim_start_matches([' ', '\t']);
-            let end = if v.starts_with('"') {
-                quoted_end(v).ok_or("unterminated quoted parameter value")?
+        if b.get(i) == Some(&b'=') {
+            i = skip_wsp(b, i + 1);
+            let v_start = i;
+            if b.get(i) == Some(&b'"') {
+                i += quoted_end(&s[i..]).ok_or("unterminated quoted parameter value")?;
             } else {
-                v.bytes()
-                    .position(|b| !(is_token_char(b) || matches!(b, b':' | b'[' | b']')))
-                    .unwrap_or(v.len())
-            };
-            if end == 0 {
+                while i < b.len() && (is_token_char(b[i]) || matches!(b[i], b':' | b'[' | b']')) {
+                    i += 1;
+                }
+            }
+            if i == v_start {
                 return Err("empty parameter value");
             }
-            value = Some(&v[..end]);
-            tail = v[end..].trim_start_matches([' ', '\t']);
+            value = Some(&s[v_start..i]);
+            i = skip_wsp(b, i);
         }
-        out.push((name, value));
-        rest = tail;
+        self.rest = &s[i..];
+        Ok((name, value))
     }
-    Ok(out)
+}
+
+#[inline]
+fn skip_wsp(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
+        i += 1;
+    }
+    i
+}
+
+impl<'a> Iterator for ParamIter<'a> {
+    type Item = Result<(&'a str, Option<&'a str>), &'static str>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.failed || self.rest.is_empty() {
+            return None;
+        }
+        let r = self.step();
+        self.failed = r.is_err();
+        Some(r)
+    }
 }
 
 /// Given `s` starting with `"`, the index just past the closing quote, honouring

@@ -1,8 +1,9 @@
 //! The Via header (RFC 3261 §20.42, RFC 3581 rport).
 
-use super::params::{is_token, split_params, trim_lws};
+use super::params::{is_token_char, ParamIter};
 use crate::sip::error::Fault;
 use crate::sip::header::HeaderName;
+use crate::sip::lex::find1;
 
 /// One via-parm, borrowed from the header value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,8 +22,9 @@ pub struct Via<'a> {
     pub rport: Option<Option<u16>>,
     /// `maddr`
     pub maddr: Option<&'a str>,
-    /// Every parameter in order, including the ones above.
-    pub params: Vec<(&'a str, Option<&'a str>)>,
+    /// The parameter section as written (`;branch=…;rport`), checked; iterate with
+    /// [`Via::params`]. Kept raw so parsing a Via never allocates.
+    pub params_raw: &'a str,
 }
 
 /// The RFC 3261 branch magic cookie.
@@ -38,43 +40,68 @@ fn bad(why: &'static str) -> Fault {
 impl<'a> Via<'a> {
     /// Parses one via-parm (the parser has split comma-separated values already).
     pub fn parse(value: &'a str) -> Result<Via<'a>, Fault> {
-        let mut parts = value.splitn(3, '/');
-        let (Some(name), Some(version), Some(rest)) = (parts.next(), parts.next(), parts.next())
-        else {
-            return Err(bad("missing sent-protocol"));
-        };
-        if !trim_lws(name).eq_ignore_ascii_case("SIP") || trim_lws(version) != "2.0" {
-            return Err(bad("sent-protocol is not SIP/2.0"));
+        // Byte offsets only stop at ASCII bytes, so all slices are on char boundaries.
+        let b = value.as_bytes();
+        let mut i = skip_wsp(b, 0);
+        let proto_ok = b
+            .get(i..i + 3)
+            .is_some_and(|p| p.eq_ignore_ascii_case(b"SIP"))
+            && {
+                i = skip_wsp(b, i + 3);
+                b.get(i) == Some(&b'/')
+            }
+            && {
+                i = skip_wsp(b, i + 1);
+                b.get(i..i + 3) == Some(b"2.0")
+            }
+            && {
+                i = skip_wsp(b, i + 3);
+                b.get(i) == Some(&b'/')
+            };
+        if !proto_ok {
+            return Err(if b.contains(&b'/') {
+                bad("sent-protocol is not SIP/2.0")
+            } else {
+                bad("missing sent-protocol")
+            });
         }
-        let rest = rest.trim_start_matches([' ', '\t']);
-        let t_end = rest.find([' ', '\t']).ok_or(bad("missing sent-by"))?;
-        let transport = &rest[..t_end];
-        if !is_token(transport) {
+        i = skip_wsp(b, i + 1);
+        let t_start = i;
+        while i < b.len() && is_token_char(b[i]) {
+            i += 1;
+        }
+        let transport = &value[t_start..i];
+        if transport.is_empty() {
             return Err(bad("bad transport"));
         }
-        let rest = rest[t_end..].trim_start_matches([' ', '\t']);
-        let (host, after_host) = if rest.starts_with('[') {
-            let close = rest.find(']').ok_or(bad("unterminated IPv6 reference"))?;
-            (&rest[..=close], &rest[close + 1..])
+        if !b.get(i).copied().is_some_and(|c| c == b' ' || c == b'\t') {
+            return Err(bad("missing sent-by"));
+        }
+        i = skip_wsp(b, i);
+        let h_start = i;
+        if b.get(i) == Some(&b'[') {
+            let close = find1(b']', &b[i..]).ok_or_else(|| bad("unterminated IPv6 reference"))?;
+            i += close + 1;
         } else {
-            let end = rest.find([':', ';', ' ', '\t']).unwrap_or(rest.len());
-            (&rest[..end], &rest[end..])
-        };
+            while i < b.len() && !matches!(b[i], b':' | b';' | b' ' | b'\t') {
+                i += 1;
+            }
+        }
+        let host = &value[h_start..i];
         if host.is_empty() || !host_chars_ok(host) {
             return Err(bad("bad sent-by host"));
         }
-        let mut tail = after_host.trim_start_matches([' ', '\t']);
+        i = skip_wsp(b, i);
         let mut port = None;
-        if let Some(p) = tail.strip_prefix(':') {
-            let p = p.trim_start_matches([' ', '\t']);
-            let end = p
-                .bytes()
-                .position(|b| !b.is_ascii_digit())
-                .unwrap_or(p.len());
-            port = Some(parse_port(&p[..end]).ok_or(Fault::OutOfRange(HeaderName::Via))?);
-            tail = &p[end..];
+        if b.get(i) == Some(&b':') {
+            i = skip_wsp(b, i + 1);
+            let p_start = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            port = Some(parse_port(&value[p_start..i]).ok_or(Fault::OutOfRange(HeaderName::Via))?);
         }
-        let params = split_params(tail).map_err(bad)?;
+        let tail = &value[i..];
         let mut via = Via {
             transport,
             host,
@@ -83,13 +110,14 @@ impl<'a> Via<'a> {
             received: None,
             rport: None,
             maddr: None,
-            params,
+            params_raw: tail,
         };
-        for &(n, v) in &via.params {
+        for p in ParamIter::new(tail) {
+            let (n, v) = p.map_err(bad)?;
             if n.eq_ignore_ascii_case("branch") {
-                via.branch = Some(v.ok_or(bad("empty branch"))?);
+                via.branch = Some(v.ok_or_else(|| bad("empty branch"))?);
             } else if n.eq_ignore_ascii_case("received") {
-                via.received = Some(v.ok_or(bad("empty received"))?);
+                via.received = Some(v.ok_or_else(|| bad("empty received"))?);
             } else if n.eq_ignore_ascii_case("rport") {
                 via.rport = Some(match v {
                     None => None,
@@ -107,10 +135,23 @@ impl<'a> Via<'a> {
         Ok(via)
     }
 
+    /// Every parameter in order, `(name, value)`, including branch, received, rport.
+    pub fn params(&self) -> impl Iterator<Item = (&'a str, Option<&'a str>)> + 'a {
+        ParamIter::new(self.params_raw).flatten()
+    }
+
     /// Whether the branch carries the RFC 3261 magic cookie (else RFC 2543 matching).
     pub fn is_rfc3261_branch(&self) -> bool {
         self.branch.is_some_and(|b| b.starts_with(MAGIC_COOKIE))
     }
+}
+
+#[inline]
+fn skip_wsp(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
+        i += 1;
+    }
+    i
 }
 
 fn host_chars_ok(h: &str) -> bool {

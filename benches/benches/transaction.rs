@@ -21,7 +21,10 @@ fn request(method: Method) -> Request {
     ));
     let mut r = Request::new(method.clone(), uri);
     let h = &mut r.headers;
-    h.push(HeaderName::Via, "SIP/2.0/UDP 127.0.0.1:5099;branch=z9hG4bKbench1;rport");
+    h.push(
+        HeaderName::Via,
+        "SIP/2.0/UDP 127.0.0.1:5099;branch=z9hG4bKbench1;rport",
+    );
     h.push(HeaderName::MaxForwards, "70");
     h.push(HeaderName::From, "<sip:alice@127.0.0.1>;tag=a1");
     h.push(HeaderName::To, "<sip:bob@127.0.0.1>");
@@ -111,7 +114,9 @@ fn machines(c: &mut Criterion) {
     let trying = response(&options, 100);
     let ok = response(&options, 200);
     let mut g = c.benchmark_group("transaction_steps");
-    g.throughput(Throughput::Elements(non_invite_round(t0, &options, &trying, &ok)));
+    g.throughput(Throughput::Elements(non_invite_round(
+        t0, &options, &trying, &ok,
+    )));
     g.bench_function("client_non_invite_100_200_k", |b| {
         b.iter(|| non_invite_round(t0, &options, &trying, &ok))
     });

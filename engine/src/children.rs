@@ -9,10 +9,13 @@
 use crate::config::{ListenerConfig, ParseLimits};
 use crate::error::EngineError;
 use crate::event_hub::EventSink;
+use crate::stack::TransportRegistry;
 use futures::future::BoxFuture;
 use ractor::ActorCell;
 use rand_chacha::ChaCha8Rng;
 use std::net::SocketAddr;
+use std::sync::Arc;
+use switchboard_actors::transport::Sink;
 
 /// What a supervised child is, so a failure can be handled by kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -27,10 +30,12 @@ pub enum ChildKind {
         /// Index into `EngineConfig::listeners`.
         index: usize,
     },
-    /// The transaction layer (spawned by the lead's wiring, see
-    /// `EngineSupervisor::start_children`). Its failure stops the engine: every
-    /// transaction's state lives under it.
+    /// The transaction layer. Its failure stops the engine: every transaction's state
+    /// lives under it (a failing *transaction* only ends that transaction).
     TransactionLayer,
+    /// The out-of-dialog transaction user ([`crate::ua::UaCore`]). Its failure stops
+    /// the engine: it holds no per-call state, and requests cannot be answered without it.
+    UaCore,
 }
 
 impl ChildKind {
@@ -40,12 +45,13 @@ impl ChildKind {
             ChildKind::EventHub => "event_hub",
             ChildKind::Transport { .. } => "transport",
             ChildKind::TransactionLayer => "transaction_layer",
+            ChildKind::UaCore => "ua_core",
         }
     }
 }
 
 /// What a transport actor is given when it is (re)started.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct TransportContext {
     /// Index of the listener in the config (stable across restarts).
@@ -58,8 +64,21 @@ pub struct TransportContext {
     pub events: EventSink,
     /// Its own RNG, forked from the engine RNG in spawn order.
     pub rng: ChaCha8Rng,
-    // INTEGRATION(transaction): add the TransactionLayer's `ActorRef` here as the
-    // destination for `Inbound { bytes, flow }`, filled in by the supervisor.
+    /// Where the transport delivers what it receives (the stack's [`crate::stack::Ingress`]).
+    pub sink: Sink,
+    /// Where the spawner records the started actor, so the stack's wire can send
+    /// through it (replaced on restart).
+    pub registry: Arc<TransportRegistry>,
+}
+
+impl std::fmt::Debug for TransportContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TransportContext")
+            .field("index", &self.index)
+            .field("listener", &self.listener)
+            .field("limits", &self.limits)
+            .finish_non_exhaustive()
+    }
 }
 
 /// A transport actor that started and bound its socket.

@@ -22,8 +22,11 @@ pub mod responder;
 pub mod restart;
 pub mod rng;
 mod serde_kind;
+pub mod sockets;
+pub mod stack;
 pub mod supervisor;
 mod supervisor_state;
+pub mod ua;
 pub mod validate;
 
 pub use children::{ChildKind, SpawnedTransport, TransportContext, TransportSpawner};
@@ -35,5 +38,6 @@ pub use event_hub::{EventSink, EventStream};
 pub use events::Event;
 pub use lifecycle::{EngineState, IllegalTransition, Lifecycle};
 pub use rng::EngineRng;
+pub use sockets::SocketTransports;
 pub use switchboard_actors::vocab::TransportKind;
 pub use validate::ConfigError;

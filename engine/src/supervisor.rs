@@ -6,7 +6,8 @@
 //! ```text
 //! EngineSupervisor
 //!  ├─ EventHub                 (spawned in pre_start, before anything can emit)
-//!  ├─ TransactionLayer         INTEGRATION(transaction), in start_children
+//!  ├─ TransactionLayer         one actor per transaction under it
+//!  ├─ UaCore                   answers out-of-dialog requests
 //!  └─ Transport × listeners    via the TransportSpawner, in start_children
 //! ```
 
@@ -164,7 +165,7 @@ impl Actor for EngineSupervisor {
         tracing::error!(parent: &state.span, child = kind.name(), %reason, "child failed");
         match kind {
             ChildKind::Transport { index } => state.transport_failed(&myself, index, reason),
-            ChildKind::EventHub | ChildKind::TransactionLayer => {
+            ChildKind::EventHub | ChildKind::TransactionLayer | ChildKind::UaCore => {
                 state.events.emit(Event::ActorFailed {
                     actor: kind.name().to_owned(),
                     reason: reason.clone(),

@@ -10,11 +10,18 @@ use crate::events::Event;
 use crate::lifecycle::{EngineState, IllegalTransition, Lifecycle};
 use crate::restart::{RestartBudget, RestartDecision};
 use crate::rng::EngineRng;
+use crate::sockets::SocketTransports;
+use crate::stack::{Ingress, StackWire, TransportRegistry};
 use crate::supervisor::{SupervisorArgs, SupervisorMsg};
-use ractor::{ActorCell, ActorId, ActorRef};
+use crate::ua::{UaArgs, UaCore, UaMsg};
+use ractor::{Actor, ActorCell, ActorId, ActorRef};
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::OnceLock;
 use std::time::Duration;
+use switchboard_actors::sip::ParseLimits;
+use switchboard_actors::transaction::{LayerArgs, LayerMsg, TimerConfig, TransactionLayerActor};
+use switchboard_actors::transport::Sink;
 use tokio::sync::watch;
 
 /// How long teardown waits for one child to stop.
@@ -36,7 +43,15 @@ pub struct SupervisorState {
     pub(crate) transports: Vec<TransportSlot>,
     pub(crate) spawner: Option<Arc<dyn TransportSpawner>>,
     pub(crate) span: tracing::Span,
-    // INTEGRATION(transaction): `transaction: Option<ActorRef<TransactionMsg>>`.
+    pub(crate) stack: Option<Stack>,
+}
+
+/// The running SIP stack's handles (see [`crate::stack`]).
+pub(crate) struct Stack {
+    layer: ActorRef<LayerMsg>,
+    ua: ActorRef<UaMsg>,
+    sink: Sink,
+    registry: Arc<TransportRegistry>,
 }
 
 impl SupervisorState {
@@ -55,7 +70,11 @@ impl SupervisorState {
             children: HashMap::from([(hub.get_id(), ChildKind::EventHub)]),
             events: EventSink::new(hub),
             transports,
-            spawner: args.transports,
+            spawner: Some(
+                args.transports
+                    .unwrap_or_else(|| Arc::new(SocketTransports::tokio())),
+            ),
+            stack: None,
             span: args.span,
             cfg: args.config,
         }
@@ -81,12 +100,69 @@ impl SupervisorState {
         for l in self.cfg.exposed_listeners() {
             tracing::warn!(parent: &self.span, addr = %l.addr, "listener is reachable from the network");
         }
-        // INTEGRATION(transaction): spawn the TransactionLayer here, linked to `myself`,
-        // before the transports (they deliver `Inbound` to it); record it in `children`
-        // as `ChildKind::TransactionLayer` and keep its ActorRef for `TransportContext`.
+        self.spawn_stack(myself).await?;
         for index in 0..self.cfg.listeners.len() {
             self.spawn_transport(myself, index).await?;
         }
+        Ok(())
+    }
+
+    /// Spawns the transaction layer and the UA core (linked), and builds the ingress
+    /// and wire that connect them to the transports.
+    async fn spawn_stack(&mut self, myself: &ActorRef<SupervisorMsg>) -> Result<(), EngineError> {
+        let registry = Arc::new(TransportRegistry::default());
+        let layer_slot = Arc::new(OnceLock::new());
+        let ua_args = UaArgs {
+            layer: layer_slot.clone(),
+            events: self.events.clone(),
+            server: self.cfg.user_agent.clone(),
+            rng: self.rng.fork("ua_core"),
+        };
+        let (ua, _) = Actor::spawn_linked(None, UaCore, ua_args, myself.get_cell())
+            .await
+            .map_err(|e| EngineError::from_spawn("ua_core", e))?;
+        self.children.insert(ua.get_id(), ChildKind::UaCore);
+        let wire = Arc::new(StackWire::new(registry.clone(), layer_slot.clone()));
+        let t = &self.cfg.timers;
+        let timers = TimerConfig {
+            t1: Duration::from_millis(t.t1),
+            t2: Duration::from_millis(t.t2),
+            t4: Duration::from_millis(t.t4),
+            ..TimerConfig::default()
+        };
+        let layer_args = LayerArgs {
+            timers,
+            rng: self.rng.fork("transactions"),
+            wire: wire.clone(),
+            tu: Arc::new(ua.clone()),
+        };
+        let (layer, _) =
+            Actor::spawn_linked(None, TransactionLayerActor, layer_args, myself.get_cell())
+                .await
+                .map_err(|e| EngineError::from_spawn("transaction_layer", e))?;
+        self.children
+            .insert(layer.get_id(), ChildKind::TransactionLayer);
+        let _ = layer_slot.set(layer.clone());
+        let l = &self.cfg.limits;
+        let limits = ParseLimits {
+            max_message_size: l.max_message_size,
+            max_headers: l.max_headers,
+            max_header_len: l.max_header_len,
+        };
+        let sink: Sink = Arc::new(Ingress::new(
+            layer.clone(),
+            wire,
+            limits,
+            self.events.clone(),
+            self.cfg.user_agent.clone(),
+            self.rng.fork("ingress"),
+        ));
+        self.stack = Some(Stack {
+            layer,
+            ua,
+            sink,
+            registry,
+        });
         Ok(())
     }
 
@@ -99,12 +175,16 @@ impl SupervisorState {
             return Ok(());
         };
         let Some(spawner) = self.spawner.clone() else {
-            // INTEGRATION(transport): until the lead passes the real spawner
-            // (EngineBuilder::transports), configured listeners are not opened.
+            // Unreachable with the default spawner; kept so a test may run without one.
             tracing::warn!(parent: &self.span, addr = %listener.addr, "no transport wired in; listener not opened");
             return Ok(());
         };
+        let Some(stack) = &self.stack else {
+            return Ok(());
+        };
         let ctx = TransportContext {
+            sink: stack.sink.clone(),
+            registry: stack.registry.clone(),
             index,
             rng: self.rng.fork(&format!("transport:{index}")),
             listener: listener.clone(),
@@ -137,6 +217,9 @@ impl SupervisorState {
             return;
         };
         slot.cell = None;
+        if let Some(stack) = &self.stack {
+            stack.registry.clear(index);
+        }
         let decision = slot
             .budget
             .failed(tokio::time::Instant::now(), &mut self.rng);
@@ -156,11 +239,23 @@ impl SupervisorState {
     /// Stops every child but the hub, reaches Stopped, then drains and stops the hub so
     /// the final `engine stopped` event reaches subscribers before their streams end.
     pub(crate) async fn teardown(&mut self) {
-        // INTEGRATION(transaction): stop the TransactionLayer after the transports.
         for slot in &mut self.transports {
             if let Some(cell) = slot.cell.take() {
                 let _ = cell.stop_and_wait(None, Some(CHILD_STOP_TIMEOUT)).await;
             }
+        }
+        // The stack after the transports: nothing new can arrive once they are gone.
+        if let Some(stack) = self.stack.take() {
+            let _ = stack
+                .layer
+                .get_cell()
+                .stop_and_wait(None, Some(CHILD_STOP_TIMEOUT))
+                .await;
+            let _ = stack
+                .ua
+                .get_cell()
+                .stop_and_wait(None, Some(CHILD_STOP_TIMEOUT))
+                .await;
         }
         self.children.retain(|_, kind| *kind == ChildKind::EventHub);
         let step = self.lifecycle.stopped();

@@ -151,7 +151,7 @@ fn udp_exchange(port: u16, datagram: &[u8]) -> String {
 
 fn request(start_line: &str, extra: &str, port: u16) -> Vec<u8> {
     format!(
-        "{start_line}\r\nVia: SIP/2.0/UDP 127.0.0.1:9;branch=z9hG4bK-{n}\r\n\
+        "{start_line}\r\nVia: SIP/2.0/UDP 127.0.0.1:9;rport;branch=z9hG4bK-{n}\r\n\
          From: <sip:t@127.0.0.1>;tag=1\r\nTo: <sip:listen@127.0.0.1:{port}>\r\n\
          Call-ID: malformed-{n}@127.0.0.1\r\n{extra}Content-Length: 0\r\n\r\n",
         n = extra.len() + start_line.len()

@@ -259,9 +259,8 @@ fn with_branch(via: &Via<'_>, branch: &str) -> String {
     }
     out.push_str(";branch=");
     out.push_str(branch);
-    for &(name, value) in via
-        .params
-        .iter()
+    for (name, value) in via
+        .params()
         .filter(|(n, _)| !n.eq_ignore_ascii_case("branch"))
     {
         out.push(';');

@@ -43,7 +43,7 @@ fn rewrite(via: &Via<'_>, source: SocketAddr) -> Option<String> {
     if let Some(port) = via.port {
         let _ = write!(out, ":{port}");
     }
-    for &(name, value) in &via.params {
+    for (name, value) in via.params() {
         if name.eq_ignore_ascii_case("received") && needs_received {
             continue;
         }

@@ -201,8 +201,11 @@ impl ConnState {
             },
             Phase::Failed(error) => {
                 let error = error.clone();
-                self.sink
-                    .deliver(TransportEvent::SendFailed { target, error });
+                self.sink.deliver(TransportEvent::SendFailed {
+                    target,
+                    error,
+                    bytes,
+                });
                 return;
             }
             Phase::Closing(_) | Phase::Connecting => {
@@ -214,6 +217,7 @@ impl ConnState {
         self.sink.deliver(TransportEvent::SendFailed {
             target,
             error: error.clone(),
+            bytes,
         });
         self.close(error).await;
     }

@@ -16,6 +16,9 @@ pub enum TransportEvent {
         target: Target,
         /// Why it failed.
         error: TransportError,
+        /// The bytes that were not sent, so the layer above can tell which transaction
+        /// they belonged to.
+        bytes: bytes::Bytes,
     },
     /// An established (or accepted) connection closed; messages on its flow can no longer
     /// be answered on it.

@@ -88,10 +88,11 @@ impl Actor for StreamTransport {
                         expected: state.kind,
                         got: target.kind,
                     };
-                    state
-                        .args
-                        .sink
-                        .deliver(TransportEvent::SendFailed { target, error });
+                    state.args.sink.deliver(TransportEvent::SendFailed {
+                        target,
+                        error,
+                        bytes,
+                    });
                     return Ok(());
                 }
                 let existing = target
@@ -111,16 +112,17 @@ impl Actor for StreamTransport {
                 let entry = id.and_then(|id| state.conns.get(&id));
                 let sent = entry.map(|e| {
                     e.actor.cast(ConnMsg::Send {
-                        bytes,
+                        bytes: bytes.clone(),
                         target: target.clone(),
                     })
                 });
                 if !matches!(sent, Some(Ok(()))) {
                     let error = TransportError::Stopped;
-                    state
-                        .args
-                        .sink
-                        .deliver(TransportEvent::SendFailed { target, error });
+                    state.args.sink.deliver(TransportEvent::SendFailed {
+                        target,
+                        error,
+                        bytes,
+                    });
                 }
             }
             TransportMsg::LocalAddr(reply) => {

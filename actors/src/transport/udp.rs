@@ -84,9 +84,11 @@ impl Actor for UdpTransport {
                         expected: TransportKind::Udp,
                         got: target.kind,
                     };
-                    state
-                        .sink
-                        .deliver(TransportEvent::SendFailed { target, error });
+                    state.sink.deliver(TransportEvent::SendFailed {
+                        target,
+                        error,
+                        bytes,
+                    });
                     return Ok(());
                 }
                 if udp_too_large(bytes.len()) && !bytes.starts_with(b"SIP/2.0 ") {
@@ -98,9 +100,11 @@ impl Actor for UdpTransport {
                 }
                 if let Err(e) = state.socket.send_to(&bytes, target.addr).await {
                     let error = TransportError::Send(Arc::new(e));
-                    state
-                        .sink
-                        .deliver(TransportEvent::SendFailed { target, error });
+                    state.sink.deliver(TransportEvent::SendFailed {
+                        target,
+                        error,
+                        bytes,
+                    });
                 }
             }
             TransportMsg::LocalAddr(reply) => {

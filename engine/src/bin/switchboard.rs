@@ -162,10 +162,8 @@ async fn listen(args: ListenArgs) -> ExitCode {
     let format = args.events;
     let stop = terminated();
     tokio::pin!(stop);
+    // The builder opens real sockets unless given another TransportSpawner.
     let mut builder = Engine::builder().config(cfg);
-    // INTEGRATION(transport): give the builder the real listeners here, e.g.
-    // `builder = builder.transports(Arc::new(<switchboard_actors transport spawner>));`
-    // until then the engine starts without sockets (it logs a warning per listener).
     let mut events = builder.subscribe();
     let engine = match builder.start().await {
         Ok(engine) => engine,

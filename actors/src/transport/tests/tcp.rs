@@ -165,7 +165,7 @@ async fn connect_failure_is_reported_and_the_connection_forgotten() {
         target(TransportKind::Tcp, port),
     );
     match next_event(&mut events).await {
-        TransportEvent::SendFailed { target, error } => {
+        TransportEvent::SendFailed { target, error, .. } => {
             assert_eq!(target.addr, port);
             assert!(matches!(error, TransportError::Connect(_)), "{error:?}");
         }

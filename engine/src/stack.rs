@@ -1,0 +1,218 @@
+//! How the SIP stack under the supervisor is wired: transports deliver framed bytes to
+//! the [`Ingress`], which parses them (answering malformed requests statelessly with
+//! 400/416/505/513) and hands valid messages to the transaction layer; the layer sends
+//! through the [`StackWire`], which serializes and picks the transport actor.
+//!
+//! ```text
+//! socket ─▶ Transport actor ─▶ Ingress (parse) ─▶ TransactionLayer ─▶ UaCore (TU)
+//!    ▲                                                   │
+//!    └────────── Transport actor ◀── StackWire ◀─────────┘
+//! ```
+
+use crate::event_hub::EventSink;
+use crate::events::Event;
+use ractor::ActorRef;
+use rand::RngCore;
+use rand_chacha::ChaCha8Rng;
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use switchboard_actors::sip::{
+    parse_datagram, parse_stream_message, HeaderName, Message, ParseError, ParseLimits, Response,
+};
+use switchboard_actors::transaction::{response_target, stamp_received, LayerMsg, Wire};
+use switchboard_actors::transport::{TransportEvent, TransportMsg, TransportSink};
+use switchboard_actors::vocab::{Flow, Inbound, Target, TransportKind};
+
+/// The live transport actors, by listener index. Restarts replace an entry. Read on every
+/// send; written only when a transport starts or stops (an uncontended read lock).
+#[derive(Debug, Default)]
+pub struct TransportRegistry {
+    slots: RwLock<Vec<Option<(TransportKind, ActorRef<TransportMsg>)>>>,
+}
+
+impl TransportRegistry {
+    /// Records the actor serving listener `index`.
+    pub fn set(&self, index: usize, kind: TransportKind, actor: ActorRef<TransportMsg>) {
+        let mut slots = self.slots.write().unwrap_or_else(|e| e.into_inner());
+        if slots.len() <= index {
+            slots.resize(index + 1, None);
+        }
+        slots[index] = Some((kind, actor));
+    }
+
+    /// Forgets listener `index` (its actor stopped).
+    pub fn clear(&self, index: usize) {
+        let mut slots = self.slots.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(slot) = slots.get_mut(index) {
+            *slot = None;
+        }
+    }
+
+    /// The first live transport of `kind`.
+    pub fn pick(&self, kind: TransportKind) -> Option<ActorRef<TransportMsg>> {
+        let slots = self.slots.read().unwrap_or_else(|e| e.into_inner());
+        slots
+            .iter()
+            .flatten()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, a)| a.clone())
+    }
+}
+
+/// The transaction layer's way out: serializes and casts to the transport of the
+/// target's kind. With no such transport the failure goes straight back to the layer.
+pub struct StackWire {
+    registry: Arc<TransportRegistry>,
+    layer: Arc<OnceLock<ActorRef<LayerMsg>>>,
+}
+
+impl StackWire {
+    /// A wire over `registry`, reporting failures to the layer once it is set.
+    pub fn new(registry: Arc<TransportRegistry>, layer: Arc<OnceLock<ActorRef<LayerMsg>>>) -> Self {
+        StackWire { registry, layer }
+    }
+
+    fn send_bytes(&self, bytes: bytes::Bytes, target: Target) -> bool {
+        match self.registry.pick(target.kind) {
+            Some(t) => t.cast(TransportMsg::Send { bytes, target }).is_ok(),
+            None => false,
+        }
+    }
+}
+
+impl Wire for StackWire {
+    fn send(&self, mut message: Message, target: Target) {
+        // Every message leaving carries a correct Content-Length: mandatory on streams
+        // (RFC 3261 §18.3, §20.14) and harmless on UDP.
+        let len = message.body().len();
+        message
+            .headers_mut()
+            .set(HeaderName::ContentLength, len.to_string());
+        let bytes = message.to_bytes();
+        if !self.send_bytes(bytes, target.clone()) {
+            tracing::warn!(kind = %target.kind, to = %target.addr, "no transport for target");
+            if let Some(layer) = self.layer.get() {
+                let _ = layer.cast(LayerMsg::SendFailed { message });
+            }
+        }
+    }
+}
+
+/// Receives every transport event: parses inbound bytes and routes them.
+pub struct Ingress {
+    layer: ActorRef<LayerMsg>,
+    wire: Arc<StackWire>,
+    limits: ParseLimits,
+    events: EventSink,
+    server: String,
+    rng: Mutex<ChaCha8Rng>,
+}
+
+impl Ingress {
+    /// An ingress feeding `layer`.
+    pub fn new(
+        layer: ActorRef<LayerMsg>,
+        wire: Arc<StackWire>,
+        limits: ParseLimits,
+        events: EventSink,
+        server: String,
+        rng: ChaCha8Rng,
+    ) -> Ingress {
+        Ingress {
+            layer,
+            wire,
+            limits,
+            events,
+            server,
+            rng: Mutex::new(rng),
+        }
+    }
+
+    fn inbound(&self, inbound: Inbound) {
+        let Inbound { bytes, flow } = inbound;
+        let parsed = match flow.kind {
+            TransportKind::Udp => parse_datagram(bytes, &self.limits),
+            _ => parse_stream_message(bytes, &self.limits),
+        };
+        match parsed {
+            Ok(message) => {
+                let _ = self.layer.cast(LayerMsg::Recv { message, flow });
+            }
+            Err(err) => self.refuse(err, &flow),
+        }
+    }
+
+    /// Answers a malformed request statelessly (RFC 3261 §8.2: the response copies
+    /// Via, From, To, Call-ID and CSeq, which the parser salvaged), or drops junk.
+    fn refuse(&self, err: ParseError, flow: &Flow) {
+        let reason = err.fault.reason_phrase();
+        let answer = match (err.fault.status(), err.salvage) {
+            (Some(status), Some(req)) if req.method != switchboard_actors::sip::Method::Ack => {
+                Some((status, req))
+            }
+            _ => None,
+        };
+        let Some((status, mut req)) = answer else {
+            tracing::debug!(from = %flow.remote, %reason, "dropped malformed message");
+            self.events.emit(Event::Malformed {
+                from: flow.remote,
+                status: None,
+                reason,
+            });
+            return;
+        };
+        // RFC 3581 / §18.2.1: the response goes where the request came from when asked.
+        let _ = stamp_received(&mut req, flow.remote);
+        let mut resp = Response::to_request(&req, status);
+        resp.reason = reason.as_str().into();
+        if let Some(to) = req.headers.get(&HeaderName::To) {
+            if !to.as_str().to_ascii_lowercase().contains(";tag=") {
+                let tag = self
+                    .rng
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .next_u64();
+                resp.headers
+                    .set(HeaderName::To, format!("{};tag={tag:016x}", to.as_str()));
+            }
+        }
+        resp.headers.push(HeaderName::Server, self.server.clone());
+        let target = match req.top_via() {
+            Ok(via) => response_target(&via, flow),
+            Err(_) => Target::reply_to(flow),
+        };
+        tracing::info!(from = %flow.remote, status = status.as_u16(), %reason, "refused malformed request");
+        self.events.emit(Event::Malformed {
+            from: flow.remote,
+            status: Some(status.as_u16()),
+            reason,
+        });
+        self.wire.send(Message::Response(resp), target);
+    }
+}
+
+impl TransportSink for Ingress {
+    fn deliver(&self, event: TransportEvent) {
+        match event {
+            TransportEvent::Inbound(inbound) => self.inbound(inbound),
+            TransportEvent::SendFailed {
+                target,
+                error,
+                bytes,
+            } => {
+                tracing::warn!(to = %target.addr, %error, "send failed");
+                // Our own bytes: they parse. The layer finds the transaction by top Via.
+                let parsed = match target.kind {
+                    TransportKind::Udp => parse_datagram(bytes, &self.limits),
+                    _ => parse_stream_message(bytes, &self.limits),
+                };
+                if let Ok(message) = parsed {
+                    let _ = self.layer.cast(LayerMsg::SendFailed { message });
+                }
+            }
+            TransportEvent::ConnectionClosed { flow, reason } => {
+                tracing::debug!(remote = %flow.remote, %reason, "connection closed");
+            }
+            other => tracing::debug!(?other, "transport event ignored"),
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! The engine's transaction user for requests outside any dialog: reports them as
+//! events and answers them through their server transaction with the policy in
+//! [`crate::responder`]. Dialogs and calls take over INVITE-initiated requests in the
+//! calls issue; this actor stays the fallback for everything else.
+
+use crate::event_hub::EventSink;
+use crate::events::Event;
+use crate::responder::respond_out_of_dialog;
+use ractor::{Actor, ActorProcessingErr, ActorRef};
+use rand_chacha::ChaCha8Rng;
+use std::sync::{Arc, OnceLock};
+use switchboard_actors::sip::{Method, Response, StatusCode};
+use switchboard_actors::transaction::{LayerMsg, TuEvent, TxEvent};
+
+/// Messages of the [`UaCore`] actor.
+#[derive(Debug)]
+pub enum UaMsg {
+    /// An event from the transaction layer.
+    Tu(TuEvent),
+}
+
+impl From<TuEvent> for UaMsg {
+    fn from(e: TuEvent) -> UaMsg {
+        UaMsg::Tu(e)
+    }
+}
+
+/// What the [`UaCore`] starts with.
+pub struct UaArgs {
+    /// The transaction layer, set once it is spawned (it needs this actor as its TU).
+    pub layer: Arc<OnceLock<ActorRef<LayerMsg>>>,
+    /// Where events go.
+    pub events: EventSink,
+    /// The `Server` header value.
+    pub server: String,
+    /// To tags for responses.
+    pub rng: ChaCha8Rng,
+}
+
+/// The out-of-dialog transaction user.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UaCore;
+
+impl Actor for UaCore {
+    type Msg = UaMsg;
+    type State = UaArgs;
+    type Arguments = UaArgs;
+
+    async fn pre_start(
+        &self,
+        _myself: ActorRef<UaMsg>,
+        args: UaArgs,
+    ) -> Result<UaArgs, ActorProcessingErr> {
+        Ok(args)
+    }
+
+    async fn handle(
+        &self,
+        _myself: ActorRef<UaMsg>,
+        UaMsg::Tu(event): UaMsg,
+        st: &mut UaArgs,
+    ) -> Result<(), ActorProcessingErr> {
+        let Some(layer) = st.layer.get() else {
+            tracing::warn!("transaction event before the layer was wired; dropped");
+            return Ok(());
+        };
+        match event {
+            TuEvent::Request { id, request, flow } => {
+                let call_id = request.call_id().unwrap_or_default().to_owned();
+                st.events.emit(Event::RequestReceived {
+                    method: request.method.to_string(),
+                    from: flow.remote,
+                    call_id,
+                });
+                if let Some(response) = respond_out_of_dialog(&request, &st.server, &mut st.rng) {
+                    st.events.emit(Event::Answered {
+                        method: request.method.to_string(),
+                        status: response.status.as_u16(),
+                    });
+                    let _ = layer.cast(LayerMsg::SendResponse { id, response });
+                }
+            }
+            TuEvent::Cancel {
+                id,
+                invite,
+                request,
+                ..
+            } => {
+                // No INVITE stays pending here yet (they are answered at once), so a
+                // matching CANCEL just gets its 200 (RFC 3261 §9.2); without one, 481.
+                let response = match invite {
+                    Some(_) => {
+                        let mut r = Response::to_request(&request, StatusCode::OK);
+                        r.headers.push(
+                            switchboard_actors::sip::HeaderName::Server,
+                            st.server.clone(),
+                        );
+                        Some(r)
+                    }
+                    None => respond_out_of_dialog(&request, &st.server, &mut st.rng),
+                };
+                if let Some(response) = response {
+                    st.events.emit(Event::Answered {
+                        method: Method::Cancel.to_string(),
+                        status: response.status.as_u16(),
+                    });
+                    let _ = layer.cast(LayerMsg::SendResponse { id, response });
+                }
+            }
+            TuEvent::StrayAck { .. } => tracing::debug!("ACK outside any transaction ignored"),
+            TuEvent::StrayResponse { response, flow } => {
+                tracing::debug!(status = response.status.as_u16(), from = %flow.remote, "stray response ignored");
+            }
+            TuEvent::Transaction { id, event } => match event {
+                TxEvent::TransportError | TxEvent::Timeout | TxEvent::InternalError => {
+                    tracing::warn!(?id, ?event, "transaction failed");
+                }
+                _ => tracing::trace!(?id, ?event, "transaction event"),
+            },
+            other => tracing::debug!(?other, "transaction-layer event ignored"),
+        }
+        Ok(())
+    }
+}

@@ -2,6 +2,7 @@
 //! outputs is one step. Runs the sans-IO machines directly (no actors, no sockets).
 //!
 //! `cargo bench -p switchboard-benches --bench transaction`
+#![allow(missing_docs)] // criterion_group! generates undocumented public functions
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use std::net::SocketAddr;

@@ -3,6 +3,7 @@
 //! (563 k msg/s parse, 1.46 M print, 1.87 M clone on this machine kind).
 //!
 //! `cargo bench -p switchboard-benches --bench wire`
+#![allow(missing_docs)] // criterion_group! generates undocumented public functions
 
 use bytes::Bytes;
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};

@@ -26,8 +26,10 @@ use switchboard_actors::vocab::{Flow, Inbound, Target, TransportKind};
 /// send; written only when a transport starts or stops (an uncontended read lock).
 #[derive(Debug, Default)]
 pub struct TransportRegistry {
-    slots: RwLock<Vec<Option<(TransportKind, ActorRef<TransportMsg>)>>>,
+    slots: RwLock<Vec<Option<Slot>>>,
 }
+
+type Slot = (TransportKind, ActorRef<TransportMsg>);
 
 impl TransportRegistry {
     /// Records the actor serving listener `index`.

@@ -74,7 +74,7 @@ impl<'a> ParamIter<'a> {
             if b.get(i) == Some(&b'"') {
                 i += quoted_end(&s[i..]).ok_or("unterminated quoted parameter value")?;
             } else {
-                while i < b.len() && (is_token_char(b[i]) || matches!(b[i], b':' | b'[' | b']')) {
+                while i < b.len() && crate::sip::lex::is_gen_value(b[i]) {
                     i += 1;
                 }
             }

@@ -12,6 +12,7 @@ const HNV_EXTRA: u16 = 1 << 5;
 const WORD: u16 = 1 << 6;
 const HOST: u16 = 1 << 7;
 const URIC: u16 = 1 << 8;
+const GEN_VALUE: u16 = 1 << 9;
 
 const fn has(list: &[u8], b: u8) -> bool {
     let mut i = 0;
@@ -55,6 +56,9 @@ const fn build() -> [u16; 256] {
         if alnum || has(b"-._", b) {
             m |= HOST;
         }
+        if alnum || has(b"-.!%*_+`'~:[]", b) {
+            m |= GEN_VALUE;
+        }
         if alnum || has(b";/?:@&=+$,-_.!~*'()%#[]", b) {
             m |= URIC;
         }
@@ -75,6 +79,12 @@ fn is(b: u8, class: u16) -> bool {
 #[inline]
 pub fn is_token(b: u8) -> bool {
     is(b, TOKEN)
+}
+
+/// Characters of an unquoted `gen-value` (token or host, so `:` `[` `]` too).
+#[inline]
+pub fn is_gen_value(b: u8) -> bool {
+    is(b, GEN_VALUE)
 }
 
 /// `word` characters (Call-ID).

@@ -3,7 +3,7 @@
 //! parse. Everything is checked borrowed, without allocating.
 
 use super::error::Fault;
-use super::header::{HeaderName, Headers};
+use super::header::{HeaderName, HeaderValue, Headers};
 use super::headers::name_addr::NameAddrRef;
 use super::headers::simple::{call_id, content_length, delta_seconds, max_forwards, qvalue_ok};
 use super::headers::{CSeq, Via};
@@ -13,7 +13,13 @@ use super::uri::Uri;
 /// Checks a parsed request. A Request-URI scheme other than sip, sips or tel gives
 /// [`Fault::UnsupportedUriScheme`] (416), once everything else is right.
 pub fn validate_request(req: &Request) -> Result<(), Fault> {
-    let checked = check_headers(&req.headers)?;
+    validate_request_in(req, None)
+}
+
+/// [`validate_request`] for a request just parsed from `head` (its header section as
+/// text): values that are slices of it are read from it without a second UTF-8 check.
+pub(crate) fn validate_request_in(req: &Request, head: Option<&str>) -> Result<(), Fault> {
+    let checked = check_headers(&req.headers, head)?;
     checked.require([
         (TO, HeaderName::To),
         (FROM, HeaderName::From),
@@ -39,7 +45,13 @@ pub fn validate_request(req: &Request) -> Result<(), Fault> {
 /// Checks a parsed response: Via, From, To, Call-ID and CSeq present, typed headers
 /// well-formed.
 pub fn validate_response(resp: &Response) -> Result<(), Fault> {
-    check_headers(&resp.headers)?.require([
+    validate_response_in(resp, None)
+}
+
+/// [`validate_response`] for a response just parsed from `head` (see
+/// [`validate_request_in`]).
+pub(crate) fn validate_response_in(resp: &Response, head: Option<&str>) -> Result<(), Fault> {
+    check_headers(&resp.headers, head)?.require([
         (VIA, HeaderName::Via),
         (FROM, HeaderName::From),
         (TO, HeaderName::To),
@@ -57,11 +69,11 @@ fn bad(name: &HeaderName, why: &'static str) -> Fault {
 
 /// One pass over the fields: syntax of the typed ones, duplicates of the single ones.
 /// Returns the CSeq method.
-fn check_headers(headers: &Headers) -> Result<Checked<'_>, Fault> {
+fn check_headers<'a>(headers: &'a Headers, head: Option<&'a str>) -> Result<Checked<'a>, Fault> {
     let mut seen = 0u8;
     let mut cseq_method = None;
     for h in headers {
-        let v = || h.value.as_str();
+        let v = || text_of(&h.value, head);
         let once = |bit: u8, seen: &mut u8| {
             if *seen & bit != 0 {
                 return Err(Fault::DuplicateHeader(h.name.clone()));
@@ -105,6 +117,21 @@ fn check_headers(headers: &Headers) -> Result<Checked<'_>, Fault> {
         }
     }
     Ok(Checked { seen, cseq_method })
+}
+
+/// The value as text: a sub-slice of `head` when the value is a slice of it (no UTF-8
+/// check again), else [`HeaderValue::as_str`].
+fn text_of<'a>(v: &'a HeaderValue, head: Option<&'a str>) -> &'a str {
+    let b = v.as_bytes();
+    if let Some(head) = head {
+        // Same memory iff the value's address lies inside the head's; then the bytes
+        // are the same bytes.
+        let off = (b.as_ptr() as usize).wrapping_sub(head.as_ptr() as usize);
+        if let Some(s) = off.checked_add(b.len()).and_then(|end| head.get(off..end)) {
+            return s;
+        }
+    }
+    v.as_str()
 }
 
 /// Bits of [`Checked::seen`].

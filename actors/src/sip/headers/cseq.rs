@@ -31,14 +31,11 @@ impl CSeq {
             name: HeaderName::CSeq,
             why,
         };
-        let value = value.trim_matches([' ', '\t']);
+        let value = super::params::trim_lws(value);
         let split = value
             .find([' ', '\t'])
             .ok_or_else(|| bad("missing method"))?;
-        let (num, method) = (
-            &value[..split],
-            value[split..].trim_start_matches([' ', '\t']),
-        );
+        let (num, method) = (&value[..split], super::params::trim_lws(&value[split..]));
         let seq = match parse_decimal(num.as_bytes(), (1 << 31) - 1) {
             Ok(n) => n as u32,
             Err(NumError::TooBig) => return Err(Fault::OutOfRange(HeaderName::CSeq)),

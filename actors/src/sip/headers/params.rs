@@ -3,7 +3,17 @@
 /// Skips linear whitespace (SP / HTAB; folding was already unfolded by the parser).
 #[inline]
 pub fn trim_lws(s: &str) -> &str {
-    s.trim_matches([' ', '\t'])
+    // Byte offsets of ASCII whitespace: always char boundaries.
+    let b = s.as_bytes();
+    let mut start = 0;
+    while start < b.len() && (b[start] == b' ' || b[start] == b'\t') {
+        start += 1;
+    }
+    let mut end = b.len();
+    while end > start && (b[end - 1] == b' ' || b[end - 1] == b'\t') {
+        end -= 1;
+    }
+    &s[start..end]
 }
 
 /// RFC 3261 `token` characters.
@@ -64,7 +74,7 @@ impl<'a> ParamIter<'a> {
             if b.get(i) == Some(&b'"') {
                 i += quoted_end(&s[i..]).ok_or("unterminated quoted parameter value")?;
             } else {
-                while i < b.len() && (is_token_char(b[i]) || matches!(b[i], b':' | b'[' | b']')) {
+                while i < b.len() && crate::sip::lex::is_gen_value(b[i]) {
                     i += 1;
                 }
             }

@@ -22,7 +22,7 @@ fn number(name: HeaderName, value: &str, max: u64) -> Result<u64, Fault> {
 
 /// Checks a Call-ID: `word ["@" word]` (RFC 3261 §25.1); returns it trimmed.
 pub fn call_id(value: &str) -> Result<&str, Fault> {
-    let v = value.trim_matches([' ', '\t']);
+    let v = super::params::trim_lws(value);
     let (a, b) = match v.split_once('@') {
         Some((a, b)) => (a, Some(b)),
         None => (v, None),

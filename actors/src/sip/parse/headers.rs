@@ -3,7 +3,7 @@
 
 use crate::sip::error::Fault;
 use crate::sip::header::{HeaderName, HeaderValue, Headers};
-use crate::sip::lex::{find1, find2, is_token, is_wsp, trim_wsp};
+use crate::sip::lex::{find1, is_token, is_wsp, trim_wsp};
 use crate::sip::limits::ParseLimits;
 use bytes::Bytes;
 
@@ -109,7 +109,7 @@ pub(crate) fn read_headers(buf: &Bytes, mut pos: usize, limits: &ParseLimits) ->
             name,
             HeaderName::Via | HeaderName::Route | HeaderName::RecordRoute | HeaderName::Contact
         );
-        if splits && find1(b',', &value).is_some() {
+        if splits && memchr::memchr(b',', &value).is_some() {
             for piece in split_commas(&value) {
                 headers.push(name.clone(), HeaderValue::from_bytes(value.slice(piece)));
             }
@@ -129,7 +129,7 @@ fn unfold(raw: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(raw.len());
     let mut rest = raw;
     loop {
-        let (seg, next) = match find2(b'\r', b'\n', rest) {
+        let (seg, next) = match memchr::memchr2(b'\r', b'\n', rest) {
             Some(i) => (&rest[..i], Some(&rest[i + eol_len(rest, i)..])),
             None => (rest, None),
         };

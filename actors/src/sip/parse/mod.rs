@@ -13,7 +13,7 @@ mod start_line;
 use super::error::{Fault, ParseError};
 use super::limits::ParseLimits;
 use super::message::{Message, Request, Response};
-use super::validate::{validate_request, validate_response};
+use super::validate::{validate_request_in, validate_response_in};
 use body::{frame_body, Framing};
 use bytes::Bytes;
 use headers::{eol_len, line_end, read_headers};
@@ -62,11 +62,13 @@ fn parse_inner(buf: Bytes, limits: &ParseLimits, framing: Framing) -> Result<Mes
     pos = e + eol_len(&buf, e);
     let section = read_headers(&buf, pos, limits);
     let mut fault = start_fault.or(section.fault);
-    let head = &buf[pos..section.body_start];
-    // `is_ascii` is a word-at-a-time scan; the full UTF-8 check only runs on non-ASCII.
-    if fault.is_none() && !head.is_ascii() && std::str::from_utf8(head).is_err() {
-        fault = Some(Fault::BadEncoding("header section"));
-    }
+    let head = match std::str::from_utf8(&buf[pos..section.body_start]) {
+        Ok(text) => Some(text),
+        Err(_) => {
+            fault.get_or_insert(Fault::BadEncoding("header section"));
+            None
+        }
+    };
     let body = match fault {
         None => frame_body(&buf, section.body_start, &section.headers, framing),
         Some(_) => Ok(Bytes::new()),
@@ -81,10 +83,10 @@ fn parse_inner(buf: Bytes, limits: &ParseLimits, framing: Framing) -> Result<Mes
             };
             let fault = match (fault, body) {
                 (Some(f), _) => Some(f),
-                (None, Err(f)) => validate_request(&req).err().or(Some(f)),
+                (None, Err(f)) => validate_request_in(&req, head).err().or(Some(f)),
                 (None, Ok(b)) => {
                     req.body = b;
-                    validate_request(&req).err()
+                    validate_request_in(&req, head).err()
                 }
             };
             match fault {
@@ -105,7 +107,7 @@ fn parse_inner(buf: Bytes, limits: &ParseLimits, framing: Framing) -> Result<Mes
                 headers: section.headers,
                 body: body?,
             };
-            validate_response(&resp)?;
+            validate_response_in(&resp, head)?;
             Ok(Message::Response(resp))
         }
     }

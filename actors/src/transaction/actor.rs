@@ -52,7 +52,7 @@ pub enum TxMsg {
     /// The armed timer fired; the number identifies which arming, stale ones are ignored.
     Timer(u64),
     /// Test hook: makes the actor panic, to exercise supervision.
-    #[cfg(test)]
+    #[cfg(any(test, feature = "test-hooks"))]
     Panic,
 }
 
@@ -170,7 +170,7 @@ impl Actor for TransactionActor {
                 state.timer = None;
                 state.machine.handle(now, Input::Timer);
             }
-            #[cfg(test)]
+            #[cfg(any(test, feature = "test-hooks"))]
             TxMsg::Panic => panic!("test hook: transaction {:?} panics", state.id),
         }
         if state.drain(&myself) {

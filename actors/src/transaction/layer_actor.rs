@@ -54,7 +54,7 @@ pub enum LayerMsg {
         message: Message,
     },
     /// Test hook: make the actor of transaction `id` panic.
-    #[cfg(test)]
+    #[cfg(any(test, feature = "test-hooks"))]
     PanicTransaction(TxId),
 }
 
@@ -84,6 +84,25 @@ pub struct LayerState {
 pub struct TransactionLayerActor;
 
 impl LayerState {
+    /// Test hook (feature `test-hooks`): a request carrying `X-Switchboard-Test: panic`
+    /// makes its server transaction's actor panic, so tests over real sockets can show
+    /// that one failed transaction leaves the engine and the others running.
+    #[cfg(any(test, feature = "test-hooks"))]
+    fn test_panic_hook(&self, event: &TuEvent) {
+        if let TuEvent::Request { id, request, .. } = event {
+            let name = crate::sip::HeaderName::Other("X-Switchboard-Test".into());
+            if request
+                .headers
+                .get(&name)
+                .is_some_and(|v| v.as_str() == "panic")
+            {
+                if let Some(child) = self.children.get(id) {
+                    let _ = child.send_message(TxMsg::Panic);
+                }
+            }
+        }
+    }
+
     async fn drain(&mut self, myself: &ActorRef<LayerMsg>) {
         while let Some(out) = self.layer.poll_output() {
             match out {
@@ -122,7 +141,11 @@ impl LayerState {
                     }
                 }
                 LayerOutput::Transmit { message, target } => self.wire.send(message, target),
-                LayerOutput::ToTu(event) => self.tu.deliver(event),
+                LayerOutput::ToTu(event) => {
+                    #[cfg(any(test, feature = "test-hooks"))]
+                    self.test_panic_hook(&event);
+                    self.tu.deliver(event)
+                }
             }
         }
     }
@@ -184,7 +207,7 @@ impl Actor for TransactionLayerActor {
             LayerMsg::SendFailed { message } => {
                 state.layer.send_failed(&message);
             }
-            #[cfg(test)]
+            #[cfg(any(test, feature = "test-hooks"))]
             LayerMsg::PanicTransaction(id) => {
                 if let Some(child) = state.children.get(&id) {
                     let _ = child.send_message(TxMsg::Panic);

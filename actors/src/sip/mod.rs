@@ -1,5 +1,6 @@
 //! The SIP wire layer, our own: messages, URIs, headers, parsing, printing, digest auth.
 
+pub mod auth;
 pub mod error;
 pub mod header;
 pub mod headers;

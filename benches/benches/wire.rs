@@ -106,5 +106,36 @@ fn clone(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, parse, print, clone);
+fn digest(c: &mut Criterion) {
+    use switchboard_actors::sip::auth::{
+        DigestChallenge, DigestClient, DigestCredentials, Password,
+    };
+    let challenge: DigestChallenge =
+        "Digest realm=\"127.0.0.1\", nonce=\"X3a9Vl8fR2ZkYjM0NGE1OWE2ZGU3ZDNl\", qop=\"auth\""
+            .parse()
+            .expect("valid challenge");
+    let reg = parse_datagram(register_with_auth(), &ParseLimits::default()).expect("valid");
+    let Message::Request(reg) = reg else {
+        unreachable!("a request")
+    };
+    let auth = reg
+        .headers
+        .get(&switchboard_actors::sip::HeaderName::Authorization)
+        .expect("Authorization")
+        .as_str()
+        .to_owned();
+    let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(1);
+    let mut client = DigestClient::new("alice", Password::new("alice-pw"));
+    let mut g = c.benchmark_group("digest");
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("parse_authorization", |b| {
+        b.iter(|| black_box(auth.parse::<DigestCredentials>().expect("valid")))
+    });
+    g.bench_function("respond_md5_auth", |b| {
+        b.iter(|| black_box(client.respond(&challenge, "REGISTER", "sip:127.0.0.1", b"", &mut rng)))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, parse, print, clone, digest);
 criterion_main!(benches);

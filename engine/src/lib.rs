@@ -5,6 +5,28 @@
 //! root, [`event_hub`] fans events out, transports and the transaction layer live in
 //! `switchboard-actors` and plug in through [`children`].
 //!
+//! ```no_run
+//! use futures::StreamExt;
+//! use switchboard::{Engine, EngineConfig, Event, TransportKind};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let cfg = EngineConfig::builder()
+//!     .seed(7)
+//!     .listen(TransportKind::Udp, "127.0.0.1:5099".parse()?)
+//!     .build()?; // a typed ConfigError naming the field
+//! let engine = Engine::builder().config(cfg).start().await?; // Stopped → Starting → Running
+//! let mut events = engine.events(); // Stream<Item = Event>
+//! while let Some(event) = events.next().await {
+//!     println!("{}", event.to_json()); // {"kind":"request_received","method":"OPTIONS",…}
+//!     if matches!(event, Event::Answered { .. }) {
+//!         break;
+//!     }
+//! }
+//! engine.shutdown().await?; // Stopping → Stopped
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! Determinism: all randomness comes from [`rng::EngineRng`] (seeded by
 //! [`EngineConfig::seed`]), protocol time from `tokio::time`, and wall-clock stamps from
 //! an injected [`clock::WallClock`].

@@ -67,6 +67,8 @@ impl Actor for UaCore {
         match event {
             TuEvent::Request { id, request, flow } => {
                 let call_id = request.call_id().unwrap_or_default().to_owned();
+                let span = tracing::debug_span!("ua", call_id = %call_id, method = %request.method);
+                let _entered = span.enter();
                 st.events.emit(Event::RequestReceived {
                     method: request.method.to_string(),
                     from: flow.remote,

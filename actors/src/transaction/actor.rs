@@ -66,6 +66,8 @@ pub struct TransactionArgs {
     pub wire: Arc<dyn Wire>,
     /// Where events go.
     pub tu: Arc<dyn TuSink>,
+    /// Its tracing span (fields `id` and `call_id`), entered while it handles a message.
+    pub span: tracing::Span,
 }
 
 /// The state of a [`TransactionActor`].
@@ -77,6 +79,7 @@ pub struct TransactionActorState {
     armed: Option<(Instant, u64)>,
     timer: Option<JoinHandle<()>>,
     arming: u64,
+    span: tracing::Span,
 }
 
 /// One transaction as an actor.
@@ -139,6 +142,7 @@ impl Actor for TransactionActor {
             armed: None,
             timer: None,
             arming: 0,
+            span: args.span,
         })
     }
 
@@ -159,6 +163,8 @@ impl Actor for TransactionActor {
         message: TxMsg,
         state: &mut TransactionActorState,
     ) -> Result<(), ActorProcessingErr> {
+        let span = state.span.clone();
+        let _entered = span.enter();
         let now = Instant::now();
         match message {
             TxMsg::Input(input) => state.machine.handle(now, input),

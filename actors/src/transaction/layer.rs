@@ -143,7 +143,12 @@ impl TransactionLayer {
             Transaction::ServerNonInvite(ServerNonInvite::new(target, self.cfg))
         };
         let id = self.alloc(Key::Server(key));
-        self.out.push_back(LayerOutput::Spawn { id, transaction });
+        let call_id = request.call_id().unwrap_or_default().into();
+        self.out.push_back(LayerOutput::Spawn {
+            id,
+            transaction,
+            call_id,
+        });
         self.tell_tu(if is_cancel {
             TuEvent::Cancel {
                 id,
@@ -180,13 +185,18 @@ impl TransactionLayer {
         if self.clients.contains_key(&key) {
             return Err(LayerError::Duplicate);
         }
+        let call_id = request.call_id().unwrap_or_default().into();
         let transaction = if request.method == Method::Invite {
             Transaction::ClientInvite(ClientInvite::new(now, request, target, self.cfg))
         } else {
             Transaction::ClientNonInvite(ClientNonInvite::new(now, request, target, self.cfg))
         };
         let id = self.alloc(Key::Client(key));
-        self.out.push_back(LayerOutput::Spawn { id, transaction });
+        self.out.push_back(LayerOutput::Spawn {
+            id,
+            transaction,
+            call_id,
+        });
         Ok(id)
     }
 

@@ -106,8 +106,13 @@ impl LayerState {
     async fn drain(&mut self, myself: &ActorRef<LayerMsg>) {
         while let Some(out) = self.layer.poll_output() {
             match out {
-                LayerOutput::Spawn { id, transaction } => {
+                LayerOutput::Spawn {
+                    id,
+                    transaction,
+                    call_id,
+                } => {
                     let args = TransactionArgs {
+                        span: tracing::debug_span!("transaction", id = id.0, call_id = %call_id),
                         id,
                         transaction,
                         wire: self.wire.clone(),

@@ -70,6 +70,8 @@ pub enum LayerOutput {
         id: TxId,
         /// The machine.
         transaction: Transaction,
+        /// The request's Call-ID, for the transaction's tracing span.
+        call_id: Box<str>,
     },
     /// Feed an input to a running transaction.
     Deliver {

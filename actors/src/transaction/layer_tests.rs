@@ -28,7 +28,9 @@ impl Inline {
     fn pump(&mut self, now: Instant) {
         while let Some(out) = self.layer.poll_output() {
             let id = match out {
-                LayerOutput::Spawn { id, transaction } => {
+                LayerOutput::Spawn {
+                    id, transaction, ..
+                } => {
                     self.txs.insert(id, transaction);
                     id
                 }

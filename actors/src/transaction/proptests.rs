@@ -52,7 +52,7 @@ impl Run {
     fn new(kind: u8, transport: TransportKind, t0: Instant) -> Run {
         let cfg = TimerConfig::default();
         let t = target(transport);
-        let method = if kind % 2 == 0 {
+        let method = if kind.is_multiple_of(2) {
             Method::Invite
         } else {
             Method::Options

@@ -106,27 +106,9 @@ impl Default for SipTimers {
     }
 }
 
-/// Limits on received messages; over-limit messages are refused (513 or 400).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct ParseLimits {
-    /// Largest whole message, bytes (default 65536).
-    pub max_message_size: usize,
-    /// Most header fields in one message (default 256).
-    pub max_headers: usize,
-    /// Longest single header line, bytes (default 8192).
-    pub max_header_len: usize,
-}
-
-impl Default for ParseLimits {
-    fn default() -> Self {
-        ParseLimits {
-            max_message_size: 65536,
-            max_headers: 256,
-            max_header_len: 8192,
-        }
-    }
-}
+/// Limits on received messages; over-limit messages are refused (513 or 400). The wire
+/// layer's own type, so the configured values reach the parser unchanged.
+pub use switchboard_actors::sip::ParseLimits;
 
 /// Queue bounds. ractor mailboxes themselves are unbounded, so each shell counts what
 /// it has queued towards the next actor and drops (and reports) beyond these bounds.

@@ -19,7 +19,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::OnceLock;
 use std::time::Duration;
-use switchboard_actors::sip::ParseLimits;
 use switchboard_actors::transaction::{LayerArgs, LayerMsg, TimerConfig, TransactionLayerActor};
 use switchboard_actors::transport::Sink;
 use tokio::sync::watch;
@@ -143,12 +142,7 @@ impl SupervisorState {
         self.children
             .insert(layer.get_id(), ChildKind::TransactionLayer);
         let _ = layer_slot.set(layer.clone());
-        let l = &self.cfg.limits;
-        let limits = ParseLimits {
-            max_message_size: l.max_message_size,
-            max_headers: l.max_headers,
-            max_header_len: l.max_header_len,
-        };
+        let limits = self.cfg.limits;
         let sink: Sink = Arc::new(Ingress::new(
             layer.clone(),
             wire,

@@ -2,7 +2,8 @@
 
 /// Limits checked by [`parse_datagram`](super::parse_datagram) and
 /// [`parse_stream_message`](super::parse_stream_message).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ParseLimits {
     /// Largest whole message in bytes (→ `Fault::TooLarge`, 513).
     pub max_message_size: usize,

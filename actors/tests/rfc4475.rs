@@ -45,7 +45,8 @@ const ALL: [&str; 48] = [
     "transports",
     "mpart01",
     "unreason",
-    "noreason", // §3.1.2
+    "noreason",
+    // §3.1.2
     "badinv01",
     "clerr",
     "ncl",
@@ -64,7 +65,8 @@ const ALL: [&str; 48] = [
     "badvers",
     "mismatch01",
     "mismatch02",
-    "bigcode", // §3.3
+    "bigcode",
+    // §3.3
     "insuf",
     "unkscm",
     "novelsc",
@@ -79,7 +81,8 @@ const ALL: [&str; 48] = [
     "cparam01",
     "cparam02",
     "regescrt",
-    "sdp01", // §3.4
+    "sdp01",
+    // §3.4
     "inv2543",
 ];
 

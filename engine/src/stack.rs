@@ -16,7 +16,8 @@ use rand::RngCore;
 use rand_chacha::ChaCha8Rng;
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use switchboard_actors::sip::{
-    parse_datagram, parse_stream_message, HeaderName, Message, ParseError, ParseLimits, Response,
+    parse_datagram, parse_stream_message, Fault, HeaderName, Message, Method, ParseError,
+    ParseLimits, Response, StatusCode,
 };
 use switchboard_actors::transaction::{response_target, stamp_received, LayerMsg, Wire};
 use switchboard_actors::transport::{TransportEvent, TransportMsg, TransportSink};
@@ -148,12 +149,10 @@ impl Ingress {
     fn refuse(&self, err: ParseError, flow: &Flow) {
         let reason = err.fault.reason_phrase();
         let answer = match (err.fault.status(), err.salvage) {
-            (Some(status), Some(req)) if req.method != switchboard_actors::sip::Method::Ack => {
-                Some((status, req))
-            }
+            (Some(status), Some(req)) if req.method != Method::Ack => Some((status, req)),
             _ => None,
         };
-        let Some((status, mut req)) = answer else {
+        let Some((mut status, mut req)) = answer else {
             tracing::debug!(from = %flow.remote, %reason, "dropped malformed message");
             self.events.emit(Event::Malformed {
                 from: flow.remote,
@@ -162,6 +161,11 @@ impl Ingress {
             });
             return;
         };
+        // RFC 4475 §3.1.2.18 (mismatch02): an unknown method is better answered 501 than
+        // 400 — we would not implement it even if its CSeq matched.
+        if matches!(req.method, Method::Other(_)) && err.fault == Fault::CSeqMethodMismatch {
+            status = StatusCode::NOT_IMPLEMENTED;
+        }
         // RFC 3581 / §18.2.1: the response goes where the request came from when asked.
         let _ = stamp_received(&mut req, flow.remote);
         let mut resp = Response::to_request(&req, status);

@@ -65,21 +65,31 @@ impl Response {
         }
     }
 
-    /// A response to `req` per RFC 3261 §8.2.6.2: Via (all, in order), From, To,
-    /// Call-ID and CSeq copied; the caller adds a To tag where one is needed.
+    /// A response to `req` per RFC 3261 §8.2.6.2: every Via in order, and the first
+    /// From, To, Call-ID and CSeq copied; the caller adds a To tag where one is needed.
+    /// Empty values (a malformed request being refused, e.g. RFC 4475 `badinv01`) and
+    /// repeats of the single-valued headers (`multi01`) are not copied.
     pub fn to_request(req: &Request, status: StatusCode) -> Response {
         let mut resp = Response::new(status);
+        let mut seen = [false; 4];
         for h in req.headers.iter() {
-            if matches!(
-                h.name,
-                HeaderName::Via
-                    | HeaderName::From
-                    | HeaderName::To
-                    | HeaderName::CallId
-                    | HeaderName::CSeq
-            ) {
-                resp.headers.push(h.name.clone(), h.value.clone());
+            let slot = match h.name {
+                HeaderName::Via => None,
+                HeaderName::From => Some(0),
+                HeaderName::To => Some(1),
+                HeaderName::CallId => Some(2),
+                HeaderName::CSeq => Some(3),
+                _ => continue,
+            };
+            if h.value.as_bytes().iter().all(|b| *b == b' ' || *b == b'\t') {
+                continue;
             }
+            if let Some(i) = slot {
+                if std::mem::replace(&mut seen[i], true) {
+                    continue;
+                }
+            }
+            resp.headers.push(h.name.clone(), h.value.clone());
         }
         resp
     }
@@ -113,5 +123,51 @@ impl Message {
     /// The first value of a header.
     pub fn header(&self, name: &HeaderName) -> Option<&HeaderValue> {
         self.headers().get(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sip::{Host, SipUri, Uri};
+
+    /// Regression (RFC 4475 badinv01, multi01): a refused request's empty Via values and
+    /// duplicate single-valued headers do not reach the error response.
+    #[test]
+    fn to_request_skips_empty_and_duplicate_values() {
+        let uri = Uri::Sip(SipUri::new(None, Host::Domain("example.com".into()), None));
+        let mut req = Request::new(Method::Options, uri);
+        for (n, v) in [
+            (HeaderName::Via, "SIP/2.0/UDP a;branch=z9hG4bK1"),
+            (HeaderName::Via, ""),
+            (HeaderName::Via, "SIP/2.0/UDP b;branch=z9hG4bK2"),
+            (HeaderName::CallId, "one"),
+            (HeaderName::CallId, "two"),
+            (HeaderName::CSeq, "1 OPTIONS"),
+            (HeaderName::CSeq, "2 OPTIONS"),
+            (HeaderName::From, "<sip:a@b>;tag=1"),
+            (HeaderName::To, "<sip:c@d>"),
+            (HeaderName::Expires, "5"),
+        ] {
+            req.headers.push(n, v);
+        }
+        let resp = Response::to_request(&req, StatusCode::BAD_REQUEST);
+        let lines: Vec<(String, &str)> = resp
+            .headers
+            .iter()
+            .map(|h| (h.name.to_string(), h.value.as_str()))
+            .collect();
+        let want: Vec<(String, &str)> = [
+            ("Via", "SIP/2.0/UDP a;branch=z9hG4bK1"),
+            ("Via", "SIP/2.0/UDP b;branch=z9hG4bK2"),
+            ("Call-ID", "one"),
+            ("CSeq", "1 OPTIONS"),
+            ("From", "<sip:a@b>;tag=1"),
+            ("To", "<sip:c@d>"),
+        ]
+        .into_iter()
+        .map(|(n, v)| (n.to_owned(), v))
+        .collect();
+        assert_eq!(lines, want);
     }
 }

@@ -1,5 +1,7 @@
 //! `;name[=value]` parameter lists shared by Via, name-addr headers and URIs.
 
+use crate::sip::lex::{class, scan};
+
 /// Skips linear whitespace (SP / HTAB; folding was already unfolded by the parser).
 #[inline]
 pub fn trim_lws(s: &str) -> &str {
@@ -57,11 +59,8 @@ impl<'a> ParamIter<'a> {
         if b.first() != Some(&b';') {
             return Err("junk between parameters");
         }
-        let mut i = skip_wsp(b, 1);
-        let name_start = i;
-        while i < b.len() && is_token_char(b[i]) {
-            i += 1;
-        }
+        let name_start = skip_wsp(b, 1);
+        let mut i = scan(b, name_start, class::TOKEN);
         if i == name_start {
             return Err("empty parameter name");
         }
@@ -74,9 +73,7 @@ impl<'a> ParamIter<'a> {
             if b.get(i) == Some(&b'"') {
                 i += quoted_end(&s[i..]).ok_or("unterminated quoted parameter value")?;
             } else {
-                while i < b.len() && crate::sip::lex::is_gen_value(b[i]) {
-                    i += 1;
-                }
+                i = scan(b, i, class::GEN_VALUE);
             }
             if i == v_start {
                 return Err("empty parameter value");

@@ -14,25 +14,7 @@ use bytes::Bytes;
 /// `memchr2`'s dispatch on lines of a few dozen bytes.
 #[inline]
 pub(crate) fn line_end(buf: &[u8], from: usize) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let rest = buf.get(from..)?;
-    let mut chunks = rest.chunks_exact(8);
-    let mut base = from;
-    for c in &mut chunks {
-        let w = u64::from_le_bytes(c.try_into().unwrap_or([0xff; 8]));
-        if w.wrapping_sub(ONES * 0x0E) & !w & HIGH != 0 {
-            if let Some(i) = c.iter().position(|&b| b == b'\r' || b == b'\n') {
-                return Some(base + i);
-            }
-        }
-        base += 8;
-    }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&b| b == b'\r' || b == b'\n')
-        .map(|i| base + i)
+    memchr::memchr2(b'\r', b'\n', buf.get(from..)?).map(|i| from + i)
 }
 
 /// Length of the line terminator at `at`: CRLF, or a lone LF or CR (accepted as PJSIP
@@ -58,7 +40,7 @@ pub(crate) struct HeaderSection {
 
 /// Reads header lines from `pos` up to and including the empty line.
 pub(crate) fn read_headers(buf: &Bytes, mut pos: usize, limits: &ParseLimits) -> HeaderSection {
-    let mut headers = Headers::with_capacity(24);
+    let mut headers = Headers::with_capacity(18);
     let b: &[u8] = buf;
     loop {
         // Fast path, the usual line: `token [WSP] ":" [WSP] value CRLF`, not folded.
@@ -206,7 +188,7 @@ fn general_line(
         let mut one = |r: std::ops::Range<usize>| {
             let r = trim_folded(raw, r);
             let piece = &raw[r.clone()];
-            let value = if piece.iter().any(|&c| c == b'\r' || c == b'\n') {
+            let value = if memchr::memchr2(b'\r', b'\n', piece).is_some() {
                 Bytes::from(unfold(piece))
             } else {
                 buf.slice(s + r.start..s + r.end)
@@ -258,6 +240,23 @@ fn unfold(raw: &[u8]) -> Vec<u8> {
 /// Calls `f` with the range of each comma-separated element of `v`, commas inside
 /// quotes (with `\` escapes) or `<>` not counting; each element trimmed of whitespace.
 fn for_each_element(v: &[u8], mut f: impl FnMut(std::ops::Range<usize>)) {
+    if memchr::memchr(b'"', v).is_none() {
+        // No quoted strings (the usual case): jump between `,` `<` `>` only.
+        let (mut angle, mut start) = (false, 0);
+        for i in memchr::memchr3_iter(b',', b'<', b'>', v) {
+            match v[i] {
+                b'<' => angle = true,
+                b'>' => angle = false,
+                _ if !angle => {
+                    f(trim_range(v, start, i));
+                    start = i + 1;
+                }
+                _ => {}
+            }
+        }
+        f(trim_range(v, start, v.len()));
+        return;
+    }
     let (mut quoted, mut angle, mut start, mut i) = (false, false, 0, 0);
     while i < v.len() {
         match v[i] {

@@ -45,6 +45,7 @@ pub struct ParamIter<'a> {
 
 impl<'a> ParamIter<'a> {
     /// Iterates over the parameters in `s` (see [`split_params`]).
+    #[inline]
     pub fn new(s: &'a str) -> ParamIter<'a> {
         ParamIter {
             rest: trim_lws(s),
@@ -52,6 +53,7 @@ impl<'a> ParamIter<'a> {
         }
     }
 
+    #[inline]
     fn step(&mut self) -> Result<(&'a str, Option<&'a str>), &'static str> {
         // Byte offsets only ever stop at ASCII bytes, so every slice is on a char boundary.
         let s = self.rest;
@@ -97,6 +99,7 @@ fn skip_wsp(b: &[u8], mut i: usize) -> usize {
 impl<'a> Iterator for ParamIter<'a> {
     type Item = Result<(&'a str, Option<&'a str>), &'static str>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         if self.failed || self.rest.is_empty() {
             return None;

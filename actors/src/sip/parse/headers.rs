@@ -3,7 +3,7 @@
 
 use crate::sip::error::Fault;
 use crate::sip::header::{HeaderName, HeaderValue, Headers};
-use crate::sip::lex::{find1, is_token, is_wsp, trim_wsp};
+use crate::sip::lex::{class, find1, is_token, is_wsp, scan, trim_wsp};
 use crate::sip::limits::ParseLimits;
 use bytes::Bytes;
 
@@ -46,11 +46,8 @@ pub(crate) fn read_headers(buf: &Bytes, mut pos: usize, limits: &ParseLimits) ->
         // Fast path, the usual line: `token [WSP] ":" [WSP] value CRLF`, not folded.
         // Anything else (empty line, folding, bad name, limits) takes the general path,
         // which finds the same faults in the same order.
-        let mut i = pos;
-        while i < b.len() && is_token(b[i]) {
-            i += 1;
-        }
-        let name_end = i;
+        let name_end = scan(b, pos, class::TOKEN);
+        let mut i = name_end;
         while i < b.len() && is_wsp(b[i]) {
             i += 1;
         }

@@ -105,7 +105,7 @@ fn fail(buf: &[u8], headers: Headers, fault: Fault) -> HeaderSection {
 /// whose values are lists of elements.
 #[inline]
 fn push_value(headers: &mut Headers, name: HeaderName, buf: &Bytes, s: usize, t: usize) {
-    if splits(&name) && buf[s..t].contains(&b',') {
+    if splits(&name) && memchr::memchr(b',', &buf[s..t]).is_some() {
         for_each_element(&buf[s..t], |r| {
             headers.push(
                 name.clone(),
@@ -192,7 +192,7 @@ fn general_line(
             };
             headers.push(name.clone(), HeaderValue::from_bytes(value));
         };
-        if splits(&name) && raw.contains(&b',') {
+        if splits(&name) && memchr::memchr(b',', raw).is_some() {
             for_each_element(raw, one);
         } else {
             one(0..raw.len());

@@ -40,7 +40,7 @@ pub(crate) struct HeaderSection {
 
 /// Reads header lines from `pos` up to and including the empty line.
 pub(crate) fn read_headers(buf: &Bytes, mut pos: usize, limits: &ParseLimits) -> HeaderSection {
-    let mut headers = Headers::with_capacity(18);
+    let mut headers = Headers::with_capacity(24);
     let b: &[u8] = buf;
     loop {
         // Fast path, the usual line: `token [WSP] ":" [WSP] value CRLF`, not folded.

@@ -8,10 +8,6 @@ use crate::sip::limits::ParseLimits;
 use bytes::Bytes;
 
 /// Index of the end of the line starting at `from` (the CR or LF), or `None`.
-///
-/// Header lines are short, so this tests 8 bytes at a time for any byte below 0x0E
-/// (the SWAR "has less than" trick) and only then looks for CR / LF exactly; that beats
-/// `memchr2`'s dispatch on lines of a few dozen bytes.
 #[inline]
 pub(crate) fn line_end(buf: &[u8], from: usize) -> Option<usize> {
     memchr::memchr2(b'\r', b'\n', buf.get(from..)?).map(|i| from + i)

@@ -44,6 +44,7 @@ macro_rules! header_names {
 
             /// The parser's path: `name` is already known to be a `token`, so known
             /// names need no UTF-8 check and compare with [`token_eq_ignore_case`].
+            #[inline]
             pub(crate) fn from_token_bytes(name: &[u8]) -> Option<HeaderName> {
                 match HeaderName::lookup(name) {
                     Some(known) => Some(known),
@@ -51,6 +52,7 @@ macro_rules! header_names {
                 }
             }
 
+            #[inline]
             fn lookup(name: &[u8]) -> Option<HeaderName> {
                 if name.len() == 1 {
                     match name[0].to_ascii_lowercase() {
@@ -60,11 +62,17 @@ macro_rules! header_names {
                 }
                 // Open-addressing lookup in a table built at compile time: one hash,
                 // usually one comparison (a chain of 46 comparisons was a hot spot).
+                let key = fold_key_fast(name);
                 let mut slot = name_hash(name);
                 loop {
                     let idx = NAME_TABLE[slot] as usize;
                     let canon = CANON.get(idx)?;
-                    if token_eq_ignore_case(canon.as_bytes(), name) {
+                    // Names up to 16 bytes are covered by the two (overlapping) words
+                    // of the key; longer ones are compared in full.
+                    if canon.len() == name.len()
+                        && CANON_KEYS[idx] == key
+                        && (name.len() <= 16 || token_eq_ignore_case(canon.as_bytes(), name))
+                    {
                         return Some(KNOWN[idx].clone());
                     }
                     slot = (slot + 1) & (NAME_SLOTS - 1);
@@ -100,6 +108,57 @@ fn token_eq_ignore_case(a: &[u8], b: &[u8]) -> bool {
         .zip(cb.remainder())
         .all(|(x, y)| x | 0x20 == y | 0x20)
 }
+
+/// A case-folded key of a name (letters `| 0x20`, see [`token_eq_ignore_case`]): its
+/// first and last 8 bytes (4 for names of 4–7 bytes, all bytes for shorter ones) as
+/// two overlapping little-endian words. Equal keys and lengths mean equal names up to
+/// 16 bytes.
+const fn fold_key(b: &[u8]) -> (u64, u64) {
+    const fn load(b: &[u8], at: usize, n: usize) -> u64 {
+        let mut x = 0u64;
+        let mut i = 0;
+        while i < n {
+            x |= ((b[at + i] | 0x20) as u64) << (8 * i);
+            i += 1;
+        }
+        x
+    }
+    let n = b.len();
+    if n >= 8 {
+        (load(b, 0, 8), load(b, n - 8, 8))
+    } else if n >= 4 {
+        (load(b, 0, 4), load(b, n - 4, 4))
+    } else {
+        (load(b, 0, n), 0)
+    }
+}
+
+/// [`fold_key`] with word loads, for the lookup.
+#[inline]
+fn fold_key_fast(b: &[u8]) -> (u64, u64) {
+    let n = b.len();
+    let w8 = |s: &[u8]| u64::from_le_bytes(s.try_into().unwrap_or([0; 8])) | 0x2020_2020_2020_2020;
+    let w4 = |s: &[u8]| u64::from(u32::from_le_bytes(s.try_into().unwrap_or([0; 4])) | 0x2020_2020);
+    if n >= 8 {
+        (w8(&b[..8]), w8(&b[n - 8..]))
+    } else if n >= 4 {
+        (w4(&b[..4]), w4(&b[n - 4..]))
+    } else {
+        fold_key(b)
+    }
+}
+
+const fn build_keys<const N: usize>(names: &[&str]) -> [(u64, u64); N] {
+    let mut k = [(0u64, 0u64); N];
+    let mut i = 0;
+    while i < N {
+        k[i] = fold_key(names[i].as_bytes());
+        i += 1;
+    }
+    k
+}
+
+static CANON_KEYS: [(u64, u64); CANON.len()] = build_keys::<{ CANON.len() }>(CANON);
 
 /// A case-insensitive hash of a header name (letters folded with `| 0x20`).
 const fn name_hash(b: &[u8]) -> usize {

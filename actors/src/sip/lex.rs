@@ -13,6 +13,33 @@ const WORD: u16 = 1 << 6;
 const HOST: u16 = 1 << 7;
 const URIC: u16 = 1 << 8;
 const GEN_VALUE: u16 = 1 << 9;
+/// User part extras without the `;` `?` `,` an addr-spec cannot hold.
+const USER_PLAIN: u16 = 1 << 10;
+/// Password extras without `,`.
+const PASS_PLAIN: u16 = 1 << 11;
+/// Via sent-by host characters outside an IPv6 reference.
+const VIA_HOST: u16 = 1 << 12;
+
+/// Class masks for [`scan`].
+pub(crate) mod class {
+    /// `token`
+    pub const TOKEN: u16 = super::TOKEN;
+    /// unquoted `gen-value`
+    pub const GEN_VALUE: u16 = super::GEN_VALUE;
+    /// host name characters of a SIP URI
+    pub const HOST: u16 = super::HOST;
+    /// Via sent-by host characters (letters, digits, `-` `.` `[` `]`)
+    pub const VIA_HOST: u16 = super::VIA_HOST;
+    /// `word` (Call-ID)
+    pub const WORD: u16 = super::WORD;
+}
+
+/// Classes of a SIP URI user part / password for [`scan`]: `(user, password)`, the
+/// second pair for an addr-spec (no `;` `?` `,`). `%` escapes are not included.
+pub(crate) const USERINFO_CLASSES: [(u16, u16); 2] = [
+    (UNRESERVED | USER_EXTRA, UNRESERVED | PASS_EXTRA),
+    (UNRESERVED | USER_PLAIN, UNRESERVED | PASS_PLAIN),
+];
 
 const fn has(list: &[u8], b: u8) -> bool {
     let mut i = 0;
@@ -44,6 +71,15 @@ const fn build() -> [u16; 256] {
         if has(b"&=+$,", b) {
             m |= PASS_EXTRA;
         }
+        if has(b"&=+$/", b) {
+            m |= USER_PLAIN;
+        }
+        if has(b"&=+$", b) {
+            m |= PASS_PLAIN;
+        }
+        if alnum || has(b"-.[]", b) {
+            m |= VIA_HOST;
+        }
         if has(b"[]/:&+$", b) {
             m |= PARAM_EXTRA;
         }
@@ -73,6 +109,18 @@ static TABLE: [u16; 256] = build();
 #[inline]
 fn is(b: u8, class: u16) -> bool {
     TABLE[b as usize] & class != 0
+}
+
+/// Advances from `i` over bytes of `class` (a mask of this module's classes).
+#[inline]
+pub(crate) fn scan(b: &[u8], mut i: usize, class: u16) -> usize {
+    while let Some(&c) = b.get(i) {
+        if !is(c, class) {
+            break;
+        }
+        i += 1;
+    }
+    i
 }
 
 /// `token` characters.

@@ -2,7 +2,7 @@
 //! validation, and [`Uri::parse`] building the owned [`Uri`] from it.
 
 use super::headers::via::parse_port;
-use super::lex::{find1, is_hnv, is_host, is_paramchar, is_password, is_uric, is_user};
+use super::lex::{class, find1, is_hnv, is_paramchar, is_uric, scan, USERINFO_CLASSES};
 use super::uri::{AbsoluteUri, Host, Param, Scheme, SipUri, Uri};
 use std::net::{Ipv4Addr, Ipv6Addr};
 use thiserror::Error;
@@ -114,30 +114,22 @@ fn parse_sip_rest(
     let n = b.len();
     // userinfo: user chars, then after a first ':' password chars, up to '@'. Anything
     // else means there is no userinfo (e.g. `host:5060;lr`).
-    let (mut i, mut colon) = (0, None);
-    while i < n {
-        let c = b[i];
-        if c == b'@' {
-            break;
-        }
-        if c == b'%' {
-            match escape_at(b, i) {
+    let (user_class, pass_class) = USERINFO_CLASSES[usize::from(addr_spec)];
+    let (mut i, mut colon, mut class) = (0, None, user_class);
+    loop {
+        i = scan(b, i, class);
+        match b.get(i) {
+            Some(b'%') => match escape_at(b, i) {
                 0 => break,
                 l => i += l,
+            },
+            Some(b':') if colon.is_none() => {
+                colon = Some(i);
+                class = pass_class;
+                i += 1;
             }
-            continue;
+            _ => break,
         }
-        if c == b':' && colon.is_none() {
-            colon = Some(i);
-        } else if !(if colon.is_none() {
-            is_user(c)
-        } else {
-            is_password(c)
-        }) || (addr_spec && matches!(c, b';' | b'?' | b','))
-        {
-            break;
-        }
-        i += 1;
     }
     let (user, password, mut i) = if i < n && b[i] == b'@' {
         let user_end = colon.unwrap_or(i);
@@ -160,9 +152,7 @@ fn parse_sip_rest(
             .parse::<Ipv6Addr>()
             .map_err(|_| err("bad IPv6 address"))?;
     } else {
-        while i < n && is_host(b[i]) {
-            i += 1;
-        }
+        i = scan(b, i, class::HOST);
         if i == h_start {
             return Err(err("bad host"));
         }

@@ -33,7 +33,8 @@ impl CSeq {
         };
         let value = super::params::trim_lws(value);
         let split = value
-            .find([' ', '\t'])
+            .bytes()
+            .position(|c| c == b' ' || c == b'\t')
             .ok_or_else(|| bad("missing method"))?;
         let (num, method) = (&value[..split], super::params::trim_lws(&value[split..]));
         let seq = match parse_decimal(num.as_bytes(), (1 << 31) - 1) {

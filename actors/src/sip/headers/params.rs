@@ -1,5 +1,7 @@
 //! `;name[=value]` parameter lists shared by Via, name-addr headers and URIs.
 
+use crate::sip::lex::{class, scan};
+
 /// Skips linear whitespace (SP / HTAB; folding was already unfolded by the parser).
 #[inline]
 pub fn trim_lws(s: &str) -> &str {
@@ -43,6 +45,7 @@ pub struct ParamIter<'a> {
 
 impl<'a> ParamIter<'a> {
     /// Iterates over the parameters in `s` (see [`split_params`]).
+    #[inline]
     pub fn new(s: &'a str) -> ParamIter<'a> {
         ParamIter {
             rest: trim_lws(s),
@@ -50,6 +53,7 @@ impl<'a> ParamIter<'a> {
         }
     }
 
+    #[inline]
     fn step(&mut self) -> Result<(&'a str, Option<&'a str>), &'static str> {
         // Byte offsets only ever stop at ASCII bytes, so every slice is on a char boundary.
         let s = self.rest;
@@ -57,11 +61,8 @@ impl<'a> ParamIter<'a> {
         if b.first() != Some(&b';') {
             return Err("junk between parameters");
         }
-        let mut i = skip_wsp(b, 1);
-        let name_start = i;
-        while i < b.len() && is_token_char(b[i]) {
-            i += 1;
-        }
+        let name_start = skip_wsp(b, 1);
+        let mut i = scan(b, name_start, class::TOKEN);
         if i == name_start {
             return Err("empty parameter name");
         }
@@ -74,9 +75,7 @@ impl<'a> ParamIter<'a> {
             if b.get(i) == Some(&b'"') {
                 i += quoted_end(&s[i..]).ok_or("unterminated quoted parameter value")?;
             } else {
-                while i < b.len() && crate::sip::lex::is_gen_value(b[i]) {
-                    i += 1;
-                }
+                i = scan(b, i, class::GEN_VALUE);
             }
             if i == v_start {
                 return Err("empty parameter value");
@@ -100,6 +99,7 @@ fn skip_wsp(b: &[u8], mut i: usize) -> usize {
 impl<'a> Iterator for ParamIter<'a> {
     type Item = Result<(&'a str, Option<&'a str>), &'static str>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         if self.failed || self.rest.is_empty() {
             return None;

@@ -3,7 +3,7 @@
 
 use crate::sip::error::Fault;
 use crate::sip::header::HeaderName;
-use crate::sip::lex::{is_word, parse_decimal, trim_wsp, NumError};
+use crate::sip::lex::{class, parse_decimal, scan, trim_wsp, NumError};
 
 /// Largest Content-Length accepted at all (16 MiB; the size limit is usually far lower).
 pub const MAX_CONTENT_LENGTH: u64 = 1 << 24;
@@ -23,12 +23,14 @@ fn number(name: HeaderName, value: &str, max: u64) -> Result<u64, Fault> {
 /// Checks a Call-ID: `word ["@" word]` (RFC 3261 §25.1); returns it trimmed.
 pub fn call_id(value: &str) -> Result<&str, Fault> {
     let v = super::params::trim_lws(value);
-    let (a, b) = match v.split_once('@') {
-        Some((a, b)) => (a, Some(b)),
-        None => (v, None),
-    };
-    let word = |w: &str| !w.is_empty() && w.bytes().all(is_word);
-    if word(a) && b.is_none_or(word) {
+    let b = v.as_bytes();
+    let a_end = scan(b, 0, class::WORD);
+    let ok = a_end > 0
+        && (a_end == b.len()
+            || (b[a_end] == b'@'
+                && a_end + 1 < b.len()
+                && scan(b, a_end + 1, class::WORD) == b.len()));
+    if ok {
         Ok(v)
     } else {
         Err(bad(HeaderName::CallId, "not word[@word]"))

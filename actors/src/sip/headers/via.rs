@@ -1,9 +1,9 @@
 //! The Via header (RFC 3261 §20.42, RFC 3581 rport).
 
-use super::params::{is_token_char, ParamIter};
+use super::params::ParamIter;
 use crate::sip::error::Fault;
 use crate::sip::header::HeaderName;
-use crate::sip::lex::find1;
+use crate::sip::lex::{class, find1, scan};
 
 /// One via-parm, borrowed from the header value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,9 +67,7 @@ impl<'a> Via<'a> {
         }
         i = skip_wsp(b, i + 1);
         let t_start = i;
-        while i < b.len() && is_token_char(b[i]) {
-            i += 1;
-        }
+        i = scan(b, i, class::TOKEN);
         let transport = &value[t_start..i];
         if transport.is_empty() {
             return Err(bad("bad transport"));
@@ -83,12 +81,15 @@ impl<'a> Via<'a> {
             let close = find1(b']', &b[i..]).ok_or_else(|| bad("unterminated IPv6 reference"))?;
             i += close + 1;
         } else {
-            while i < b.len() && !matches!(b[i], b':' | b';' | b' ' | b'\t') {
-                i += 1;
+            // The host ends at `:` `;` or whitespace; anything else there is a bad
+            // character in it.
+            i = scan(b, i, class::VIA_HOST);
+            if !matches!(b.get(i), None | Some(b':' | b';' | b' ' | b'\t')) {
+                return Err(bad("bad sent-by host"));
             }
         }
         let host = &value[h_start..i];
-        if host.is_empty() || !host_chars_ok(host) {
+        if host.is_empty() || (b[h_start] == b'[' && !host_chars_ok(host)) {
             return Err(bad("bad sent-by host"));
         }
         i = skip_wsp(b, i);

@@ -3,7 +3,7 @@
 //! One pass over the bytes with `memchr`: the start line, then header lines (folding
 //! undone, compact names recognised, Via / Route / Record-Route / Contact split at
 //! commas), then the body framed by Content-Length. Header values and the body are
-//! `Bytes::slice`s of the input (a folded value is the only copy). Validation
+//! `Bytes::slice`s of the input (only an element folded across lines is copied). Validation
 //! ([`validate`](super::validate)) then runs on the result.
 
 mod body;

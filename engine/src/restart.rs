@@ -96,7 +96,7 @@ mod tests {
     async fn backs_off_then_gives_up_then_forgives_after_the_window() {
         let mut rng = ChaCha8Rng::seed_from_u64(1);
         let mut b = RestartBudget::new(cfg());
-        let t0 = Instant::now();
+        let t0 = Instant::now(); // clock-ok: test code
         let d1 = delay(b.failed(t0, &mut rng));
         assert!((50..=100).contains(&d1.as_millis()), "{d1:?}");
         let d2 = delay(b.failed(t0, &mut rng));
@@ -118,7 +118,7 @@ mod tests {
         let run = || {
             let mut rng = ChaCha8Rng::seed_from_u64(9);
             let mut b = RestartBudget::new(cfg());
-            let t0 = Instant::now();
+            let t0 = Instant::now(); // clock-ok: test code
             (0..3).map(|_| b.failed(t0, &mut rng)).collect::<Vec<_>>()
         };
         assert_eq!(run(), run());
@@ -131,6 +131,7 @@ mod tests {
             max_restarts: 0,
             ..cfg()
         });
-        assert_eq!(b.failed(Instant::now(), &mut rng), RestartDecision::GiveUp);
+        let now = Instant::now(); // clock-ok: test code
+        assert_eq!(b.failed(now, &mut rng), RestartDecision::GiveUp);
     }
 }

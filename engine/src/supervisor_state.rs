@@ -216,7 +216,7 @@ impl SupervisorState {
         }
         let decision = slot
             .budget
-            .failed(tokio::time::Instant::now(), &mut self.rng);
+            .failed(tokio::time::Instant::now(), &mut self.rng); // clock-ok: tokio time, paused and driven by the simulator
         let restarting = matches!(decision, RestartDecision::RestartAfter(_));
         tracing::warn!(parent: &self.span, addr = %listener.addr, %reason, restarting, "transport failed");
         self.events.emit(Event::TransportError {

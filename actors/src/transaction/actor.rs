@@ -165,7 +165,7 @@ impl Actor for TransactionActor {
     ) -> Result<(), ActorProcessingErr> {
         let span = state.span.clone();
         let _entered = span.enter();
-        let now = Instant::now();
+        let now = Instant::now(); // clock-ok: tokio time, paused and driven by the simulator
         match message {
             TxMsg::Input(input) => state.machine.handle(now, input),
             TxMsg::Timer(arming) => {

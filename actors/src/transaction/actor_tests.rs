@@ -10,7 +10,7 @@ struct ChanWire(UnboundedSender<(Instant, Message, Target)>);
 
 impl Wire for ChanWire {
     fn send(&self, message: Message, target: Target) {
-        let _ = self.0.send((Instant::now(), message, target));
+        let _ = self.0.send((Instant::now(), message, target)); // clock-ok: test code
     }
 }
 
@@ -57,10 +57,10 @@ async fn next_tx_event(tu: &mut UnboundedReceiver<TuEvent>) -> (TxId, TxEvent) {
 #[tokio::test(start_paused = true)]
 async fn client_invite_actor_retransmits_on_schedule_and_times_out() {
     let (layer, mut wire, mut tu) = start().await;
-    let t0 = Instant::now();
+    let t0 = Instant::now(); // clock-ok: test code
     let id = send_request(&layer, invite("x"), TransportKind::Udp).await;
     assert_eq!(next_tx_event(&mut tu).await, (id, TxEvent::Timeout));
-    assert_eq!(Instant::now() - t0, Duration::from_secs(32));
+    assert_eq!(Instant::now() - t0, Duration::from_secs(32)); // clock-ok: test code
     assert_eq!(next_tx_event(&mut tu).await, (id, TxEvent::Terminated));
     let mut sent = Vec::new();
     while let Ok((when, m, _)) = wire.try_recv() {
@@ -116,7 +116,7 @@ async fn a_panicking_transaction_fails_alone() {
 
     // The other transaction carries on: its response goes out, retransmissions of the
     // request get it again, and it terminates after Timer J.
-    let t = Instant::now();
+    let t = Instant::now(); // clock-ok: test code
     let ok = Response::to_request(&reqs[1], StatusCode::OK);
     layer
         .send_message(LayerMsg::SendResponse {
@@ -133,7 +133,7 @@ async fn a_panicking_transaction_fails_alone() {
         next_tx_event(&mut tu).await,
         (survivor, TxEvent::Terminated)
     );
-    assert_eq!(Instant::now() - t, Duration::from_secs(32), "Timer J");
+    assert_eq!(Instant::now() - t, Duration::from_secs(32), "Timer J"); // clock-ok: test code
 
     // The layer is alive and the failed transaction's key is free again.
     layer.send_message(recv("z9hG4bKone")).unwrap();

@@ -4,7 +4,7 @@ use crate::transaction::testkit::*;
 use crate::vocab::TransportKind;
 
 fn start(kind: TransportKind) -> (Instant, ClientInvite, Vec<Output>) {
-    let t0 = Instant::now();
+    let t0 = Instant::now(); // clock-ok: test code
     let mut tx = ClientInvite::new(
         t0,
         invite("z9hG4bKc1"),

@@ -4,7 +4,7 @@ use crate::transaction::testkit::*;
 use crate::vocab::TransportKind;
 
 fn start(kind: TransportKind) -> (Instant, ClientNonInvite) {
-    let t0 = Instant::now();
+    let t0 = Instant::now(); // clock-ok: test code
     let mut tx = ClientNonInvite::new(
         t0,
         request(Method::Options, "z9hG4bKn1"),

@@ -189,7 +189,7 @@ impl Actor for TransactionLayerActor {
         message: LayerMsg,
         state: &mut LayerState,
     ) -> Result<(), ActorProcessingErr> {
-        let now = Instant::now();
+        let now = Instant::now(); // clock-ok: tokio time, paused and driven by the simulator
         match message {
             LayerMsg::Recv { message, flow } => state.layer.recv(now, message, flow),
             LayerMsg::SendRequest {

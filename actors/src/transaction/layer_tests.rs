@@ -80,7 +80,7 @@ fn from(addr: &str) -> Flow {
 #[test]
 fn new_request_stamped_and_retransmission_routed() {
     let mut l = Inline::new(1);
-    let t0 = Instant::now();
+    let t0 = Instant::now(); // clock-ok: test code
     let mut inv = invite("z9hG4bKi1");
     inv.headers.set(
         HeaderName::Via,
@@ -116,7 +116,7 @@ fn new_request_stamped_and_retransmission_routed() {
 #[test]
 fn cancel_gets_own_transaction_and_names_the_invite() {
     let mut l = Inline::new(2);
-    let t0 = Instant::now();
+    let t0 = Instant::now(); // clock-ok: test code
     l.recv(
         t0,
         Message::Request(invite("z9hG4bKc9")),
@@ -146,7 +146,7 @@ fn cancel_gets_own_transaction_and_names_the_invite() {
 #[test]
 fn strays_go_to_the_tu() {
     let mut l = Inline::new(3);
-    let t0 = Instant::now();
+    let t0 = Instant::now(); // clock-ok: test code
     let ack = request(Method::Ack, "z9hG4bKnew");
     l.recv(t0, Message::Request(ack), from("10.0.0.1:5060"));
     assert!(matches!(l.tu[0], TuEvent::StrayAck { .. }));
@@ -158,7 +158,7 @@ fn strays_go_to_the_tu() {
 
 #[test]
 fn client_transactions_get_seeded_branches_and_their_responses() {
-    let t0 = Instant::now();
+    let t0 = Instant::now(); // clock-ok: test code
     let mut a = Inline::new(7);
     let mut b = Inline::new(7);
     let tgt = target(TransportKind::Udp);
@@ -227,7 +227,7 @@ fn client_transactions_get_seeded_branches_and_their_responses() {
 
 #[test]
 fn send_failure_reaches_the_transaction() {
-    let t0 = Instant::now();
+    let t0 = Instant::now(); // clock-ok: test code
     let mut l = Inline::new(9);
     let id = l
         .layer

@@ -141,7 +141,7 @@ fn check(kind: u8, reliable: bool, steps: Vec<(u16, Step)>) {
     } else {
         TransportKind::Udp
     };
-    let t0 = Instant::now();
+    let t0 = Instant::now(); // clock-ok: test code
     let mut run = Run::new(kind, transport, t0);
     for (dt_ms, s) in &steps {
         let until = run.now + Duration::from_millis(u64::from(*dt_ms));

@@ -3,7 +3,7 @@ use crate::transaction::testkit::*;
 use crate::vocab::TransportKind;
 
 fn start(kind: TransportKind) -> (Instant, ServerInvite, Request) {
-    let t0 = Instant::now();
+    let t0 = Instant::now(); // clock-ok: test code
     let inv = invite("z9hG4bKs1");
     let tx = ServerInvite::new(t0, inv.clone(), target(kind), TimerConfig::default());
     (t0, tx, inv)

@@ -6,7 +6,7 @@ use crate::vocab::TransportKind;
 fn start(kind: TransportKind) -> (Instant, ServerNonInvite, Request) {
     let req = request(Method::Bye, "z9hG4bKb1");
     (
-        Instant::now(),
+        Instant::now(), // clock-ok: test code
         ServerNonInvite::new(target(kind), TimerConfig::default()),
         req,
     )

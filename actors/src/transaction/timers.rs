@@ -241,7 +241,7 @@ mod tests {
 
     #[test]
     fn retransmit_doubles_with_cap() {
-        let now = Instant::now();
+        let now = Instant::now(); // clock-ok: test code
         let t1 = Duration::from_millis(500);
         let mut r = Retransmit::start(now, t1);
         let mut dues = vec![r.due - now];

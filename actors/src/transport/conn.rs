@@ -143,7 +143,7 @@ impl Actor for Connection {
         state.phase = Phase::Open {
             writer,
             flow,
-            last_activity: Instant::now(),
+            last_activity: Instant::now(), // clock-ok: tokio time, paused and driven by the simulator
             _reader: TaskGuard(reader),
             idle_timer: TaskGuard(
                 myself.send_after(state.options.idle_timeout, || ConnMsg::IdleCheck),
@@ -194,7 +194,7 @@ impl ConnState {
                 ..
             } => match write(writer, &bytes, self.options.write_timeout).await {
                 Ok(()) => {
-                    *last_activity = Instant::now();
+                    *last_activity = Instant::now(); // clock-ok: tokio time, paused and driven by the simulator
                     return;
                 }
                 Err(error) => error,
@@ -240,7 +240,7 @@ impl ConnState {
             }
             Phase::Failed(_) | Phase::Connecting => return,
         };
-        *last_activity = Instant::now();
+        *last_activity = Instant::now(); // clock-ok: tokio time, paused and driven by the simulator
         match frame {
             Frame::Message(bytes) => {
                 self.sink

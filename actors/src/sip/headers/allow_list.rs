@@ -97,27 +97,38 @@ impl fmt::Display for Allow {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OptionTags(pub Vec<Box<str>>);
 
+/// Parses `token *(COMMA token)` for header `name`; `why` gives the fault texts for an
+/// empty list (unless `allow_empty`) and for an item that is not a token.
+pub(crate) fn token_list(
+    name: HeaderName,
+    value: &str,
+    allow_empty: bool,
+    why: (&'static str, &'static str),
+) -> Result<Vec<Box<str>>, Fault> {
+    let bad = |why| Fault::BadHeader {
+        name: name.clone(),
+        why,
+    };
+    let items = split_list(value).map_err(bad)?;
+    if items.is_empty() && !allow_empty {
+        return Err(bad(why.0));
+    }
+    items
+        .into_iter()
+        .map(|t| {
+            if is_token(t) {
+                Ok(t.into())
+            } else {
+                Err(bad(why.1))
+            }
+        })
+        .collect()
+}
+
 impl OptionTags {
     fn parse_as(name: HeaderName, value: &str, allow_empty: bool) -> Result<OptionTags, Fault> {
-        let bad = |why| Fault::BadHeader {
-            name: name.clone(),
-            why,
-        };
-        let items = split_list(value).map_err(bad)?;
-        if items.is_empty() && !allow_empty {
-            return Err(bad("no option-tag"));
-        }
-        items
-            .into_iter()
-            .map(|t| {
-                if is_token(t) {
-                    Ok(t.into())
-                } else {
-                    Err(bad("option-tag is not a token"))
-                }
-            })
-            .collect::<Result<_, _>>()
-            .map(OptionTags)
+        let why = ("no option-tag", "option-tag is not a token");
+        token_list(name, value, allow_empty, why).map(OptionTags)
     }
 
     /// Whether `tag` is listed (option-tags compare case-insensitively, as other

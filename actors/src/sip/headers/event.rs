@@ -1,6 +1,6 @@
 //! SIP events (RFC 6665): Event, Allow-Events, Subscription-State.
 
-use super::allow_list::split_list;
+use super::allow_list::token_list;
 use super::expires::{delta_seconds, owned_params, write_params};
 use super::params::{is_token, trim_lws};
 use crate::sip::error::Fault;
@@ -96,25 +96,8 @@ pub struct AllowEvents(pub Vec<Box<str>>);
 impl AllowEvents {
     /// Parses `event-type *(COMMA event-type)`.
     pub fn parse(value: &str) -> Result<AllowEvents, Fault> {
-        let bad = |why| Fault::BadHeader {
-            name: HeaderName::AllowEvents,
-            why,
-        };
-        let items = split_list(value).map_err(bad)?;
-        if items.is_empty() {
-            return Err(bad("no event type"));
-        }
-        items
-            .into_iter()
-            .map(|t| {
-                if is_token(t) {
-                    Ok(t.into())
-                } else {
-                    Err(bad("event type is not a token"))
-                }
-            })
-            .collect::<Result<_, _>>()
-            .map(AllowEvents)
+        let why = ("no event type", "event type is not a token");
+        token_list(HeaderName::AllowEvents, value, false, why).map(AllowEvents)
     }
 
     /// Whether `package` is listed (case-insensitive).

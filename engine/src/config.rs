@@ -115,9 +115,13 @@ pub use switchboard_actors::sip::ParseLimits;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct MailboxBounds {
-    /// Received messages queued from a transport towards the transaction layer.
+    /// Received messages queued from the transports towards the transaction layer.
+    /// Enforced by the ingress: beyond it requests are answered 503 with Retry-After
+    /// and other messages dropped, without creating transactions.
     pub transport_inbound: usize,
-    /// Messages queued towards the transaction layer from the layers above.
+    /// Messages queued towards the transaction layer from the layers above. Not yet
+    /// enforced: today only the UA core sends there, one response per request that the
+    /// inbound bound already admitted.
     pub transaction: usize,
 }
 

@@ -17,9 +17,9 @@ use rand_chacha::ChaCha8Rng;
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use switchboard_actors::sip::{
     parse_datagram, parse_stream_message, Fault, HeaderName, Message, Method, ParseError,
-    ParseLimits, Response, StatusCode,
+    ParseLimits, Request, Response, StatusCode,
 };
-use switchboard_actors::transaction::{response_target, stamp_received, LayerMsg, Wire};
+use switchboard_actors::transaction::{response_target, stamp_received, Backlog, LayerMsg, Wire};
 use switchboard_actors::transport::{TransportEvent, TransportMsg, TransportSink};
 use switchboard_actors::vocab::{Flow, Inbound, Target, TransportKind};
 
@@ -103,6 +103,8 @@ impl Wire for StackWire {
 /// Receives every transport event: parses inbound bytes and routes them.
 pub struct Ingress {
     layer: ActorRef<LayerMsg>,
+    backlog: Backlog,
+    bound: usize,
     wire: Arc<StackWire>,
     limits: ParseLimits,
     events: EventSink,
@@ -111,9 +113,13 @@ pub struct Ingress {
 }
 
 impl Ingress {
-    /// An ingress feeding `layer`.
+    /// An ingress feeding `layer`, queueing at most `bound` messages on it (counted by
+    /// `backlog`, which the layer shares).
+    #[allow(clippy::too_many_arguments)] // one constructor, called once by the supervisor
     pub fn new(
         layer: ActorRef<LayerMsg>,
+        backlog: Backlog,
+        bound: usize,
         wire: Arc<StackWire>,
         limits: ParseLimits,
         events: EventSink,
@@ -122,6 +128,8 @@ impl Ingress {
     ) -> Ingress {
         Ingress {
             layer,
+            backlog,
+            bound,
             wire,
             limits,
             events,
@@ -137,9 +145,12 @@ impl Ingress {
             _ => parse_stream_message(bytes, &self.limits),
         };
         match parsed {
-            Ok(message) => {
-                let _ = self.layer.cast(LayerMsg::Recv { message, flow });
+            Ok(message) if self.backlog.try_acquire(self.bound) => {
+                if self.layer.cast(LayerMsg::Recv { message, flow }).is_err() {
+                    self.backlog.release();
+                }
             }
+            Ok(message) => self.shed(message, &flow),
             Err(err) => self.refuse(err, &flow),
         }
     }
@@ -168,8 +179,33 @@ impl Ingress {
         }
         // RFC 3581 / §18.2.1: the response goes where the request came from when asked.
         let _ = stamp_received(&mut req, flow.remote);
-        let mut resp = Response::to_request(&req, status);
-        resp.reason = reason.as_str().into();
+        tracing::info!(from = %flow.remote, status = status.as_u16(), %reason, "refused malformed request");
+        self.events.emit(Event::Malformed {
+            from: flow.remote,
+            status: Some(status.as_u16()),
+            reason: reason.clone(),
+        });
+        self.answer_statelessly(&req, status, &reason, flow);
+    }
+
+    /// The layer's queue is full: a request is answered 503 with Retry-After (RFC 3261
+    /// §21.5.4) without creating a transaction; anything else is dropped (a response's
+    /// sender retransmits, an ACK is absorbed by its INVITE's retransmission).
+    fn shed(&self, message: Message, flow: &Flow) {
+        tracing::warn!(from = %flow.remote, queued = self.backlog.len(), "transaction layer backlog full: shedding");
+        if let Message::Request(mut req) = message {
+            if req.method != Method::Ack {
+                let _ = stamp_received(&mut req, flow.remote);
+                let reason = StatusCode::SERVICE_UNAVAILABLE.canonical_reason();
+                self.answer_statelessly(&req, StatusCode::SERVICE_UNAVAILABLE, reason, flow);
+            }
+        }
+    }
+
+    /// Sends `status` for `req` without a transaction, back where §18.2.2 says.
+    fn answer_statelessly(&self, req: &Request, status: StatusCode, reason: &str, flow: &Flow) {
+        let mut resp = Response::to_request(req, status);
+        resp.reason = reason.into();
         if let Some(to) = req.headers.get(&HeaderName::To) {
             if !to.as_str().to_ascii_lowercase().contains(";tag=") {
                 let tag = self
@@ -181,17 +217,14 @@ impl Ingress {
                     .set(HeaderName::To, format!("{};tag={tag:016x}", to.as_str()));
             }
         }
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            resp.headers.push(HeaderName::RetryAfter, "1");
+        }
         resp.headers.push(HeaderName::Server, self.server.clone());
         let target = match req.top_via() {
             Ok(via) => response_target(&via, flow),
             Err(_) => Target::reply_to(flow),
         };
-        tracing::info!(from = %flow.remote, status = status.as_u16(), %reason, "refused malformed request");
-        self.events.emit(Event::Malformed {
-            from: flow.remote,
-            status: Some(status.as_u16()),
-            reason,
-        });
         self.wire.send(Message::Response(resp), target);
     }
 }
@@ -222,3 +255,7 @@ impl TransportSink for Ingress {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "stack_tests.rs"]
+mod tests;

@@ -19,7 +19,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::OnceLock;
 use std::time::Duration;
-use switchboard_actors::transaction::{LayerArgs, LayerMsg, TimerConfig, TransactionLayerActor};
+use switchboard_actors::transaction::{
+    Backlog, LayerArgs, LayerMsg, TimerConfig, TransactionLayerActor,
+};
 use switchboard_actors::transport::Sink;
 use tokio::sync::watch;
 
@@ -129,7 +131,9 @@ impl SupervisorState {
             t4: Duration::from_millis(t.t4),
             ..TimerConfig::default()
         };
+        let backlog = Backlog::new();
         let layer_args = LayerArgs {
+            backlog: backlog.clone(),
             timers,
             rng: self.rng.fork("transactions"),
             wire: wire.clone(),
@@ -145,6 +149,8 @@ impl SupervisorState {
         let limits = self.cfg.limits;
         let sink: Sink = Arc::new(Ingress::new(
             layer.clone(),
+            backlog,
+            self.cfg.mailbox.transport_inbound,
             wire,
             limits,
             self.events.clone(),

@@ -24,6 +24,7 @@ async fn start() -> (ActorRef<LayerMsg>, Wired, UnboundedReceiver<TuEvent>) {
         rng: ChaCha8Rng::seed_from_u64(42),
         wire: Arc::new(ChanWire(wtx)),
         tu: Arc::new(ttx),
+        backlog: Default::default(),
     };
     let (layer, _) = TransactionLayerActor::spawn(None, TransactionLayerActor, args)
         .await

@@ -4,6 +4,7 @@
 //! `Terminated` for that id, and the layer carries on.
 
 use super::actor::{TransactionActor, TransactionArgs, TuSink, TxMsg, Wire};
+use super::backlog::Backlog;
 use super::event::TxEvent;
 use super::layer::{LayerError, LayerOutput, TransactionLayer, TuEvent, TxId};
 use super::timers::TimerConfig;
@@ -68,6 +69,9 @@ pub struct LayerArgs {
     pub wire: Arc<dyn Wire>,
     /// The TU.
     pub tu: Arc<dyn TuSink>,
+    /// Counts [`LayerMsg::Recv`] messages queued by the sender; the layer releases one
+    /// as it takes each (see [`Backlog`]).
+    pub backlog: Backlog,
 }
 
 /// The state of the [`TransactionLayerActor`].
@@ -77,6 +81,7 @@ pub struct LayerState {
     ids: HashMap<ActorId, TxId>,
     wire: Arc<dyn Wire>,
     tu: Arc<dyn TuSink>,
+    backlog: Backlog,
 }
 
 /// The transaction layer as an actor, supervising one actor per transaction.
@@ -180,6 +185,7 @@ impl Actor for TransactionLayerActor {
             ids: HashMap::new(),
             wire: args.wire,
             tu: args.tu,
+            backlog: args.backlog,
         })
     }
 
@@ -191,7 +197,10 @@ impl Actor for TransactionLayerActor {
     ) -> Result<(), ActorProcessingErr> {
         let now = Instant::now(); // clock-ok: tokio time, paused and driven by the simulator
         match message {
-            LayerMsg::Recv { message, flow } => state.layer.recv(now, message, flow),
+            LayerMsg::Recv { message, flow } => {
+                state.backlog.release();
+                state.layer.recv(now, message, flow)
+            }
             LayerMsg::SendRequest {
                 request,
                 target,

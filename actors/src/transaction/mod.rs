@@ -11,6 +11,7 @@
 //!   a [`TransactionLayerActor`].
 
 pub mod actor;
+pub mod backlog;
 pub mod client_invite;
 pub mod client_non_invite;
 pub mod event;
@@ -31,6 +32,7 @@ mod proptests;
 mod testkit;
 
 pub use actor::{TransactionActor, TransactionArgs, TuSink, TxMsg, Wire};
+pub use backlog::Backlog;
 pub use client_invite::{build_ack, ClientInvite, ClientInviteState};
 pub use client_non_invite::{ClientNonInvite, ClientNonInviteState};
 pub use event::{Input, Output, TxEvent};

@@ -38,12 +38,7 @@ pub fn respond_out_of_dialog(
         return None;
     }
     let mut resp = decide(req);
-    if !has_to_tag(req) {
-        if let Some(to) = req.headers.get(&HeaderName::To) {
-            let tagged = format!("{};tag={:016x}", to.as_str(), rng.next_u64());
-            resp.headers.set(HeaderName::To, tagged);
-        }
-    }
+    tag_to(req, &mut resp, rng);
     resp.headers
         .push(HeaderName::Server, HeaderValue::from_string(server));
     Some(resp)
@@ -123,18 +118,19 @@ fn unsupported_required(req: &Request) -> Vec<String> {
 /// `<…>` do not count: only those after the closing `>` (or, without brackets, after
 /// the URI) are header parameters.
 pub fn has_to_tag(req: &Request) -> bool {
-    let Some(to) = req.headers.get(&HeaderName::To) else {
-        return false;
-    };
-    let value = to.as_str();
-    let params = match value.rfind('>') {
-        Some(end) => value.get(end + 1..).unwrap_or(""),
-        None => value,
-    };
-    params.split(';').skip(1).any(|p| {
-        let name = p.split('=').next().unwrap_or("").trim();
-        name.eq_ignore_ascii_case("tag")
-    })
+    req.to().is_ok_and(|to| to.tag().is_some())
+}
+
+/// Gives `resp` a To tag drawn from `rng` when `req`'s To has none (RFC 3261 §8.2.6.2;
+/// used for every response this UA sends outside a dialog, stateless ones included).
+pub fn tag_to(req: &Request, resp: &mut Response, rng: &mut impl RngCore) {
+    if has_to_tag(req) {
+        return;
+    }
+    if let Some(to) = req.headers.get(&HeaderName::To) {
+        let tagged = format!("{};tag={:016x}", to.as_str(), rng.next_u64());
+        resp.headers.set(HeaderName::To, tagged);
+    }
 }
 
 #[cfg(test)]

@@ -11,8 +11,8 @@
 
 use crate::event_hub::EventSink;
 use crate::events::Event;
+use crate::responder::tag_to;
 use ractor::ActorRef;
-use rand::RngCore;
 use rand_chacha::ChaCha8Rng;
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use switchboard_actors::sip::{
@@ -206,17 +206,9 @@ impl Ingress {
     fn answer_statelessly(&self, req: &Request, status: StatusCode, reason: &str, flow: &Flow) {
         let mut resp = Response::to_request(req, status);
         resp.reason = reason.into();
-        if let Some(to) = req.headers.get(&HeaderName::To) {
-            if !to.as_str().to_ascii_lowercase().contains(";tag=") {
-                let tag = self
-                    .rng
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .next_u64();
-                resp.headers
-                    .set(HeaderName::To, format!("{};tag={tag:016x}", to.as_str()));
-            }
-        }
+        let mut rng = self.rng.lock().unwrap_or_else(|e| e.into_inner());
+        tag_to(req, &mut resp, &mut *rng);
+        drop(rng);
         if status == StatusCode::SERVICE_UNAVAILABLE {
             resp.headers.push(HeaderName::RetryAfter, "1");
         }

@@ -15,24 +15,11 @@ fn start(kind: TransportKind) -> (Instant, ClientInvite, Vec<Output>) {
     (t0, tx, outs)
 }
 
-fn fire(tx: &mut ClientInvite, at: Instant) -> Vec<Output> {
-    tx.handle(at, Input::Timer);
-    drain(|| tx.poll_output())
-}
-
 #[test]
 fn udp_retransmits_at_exact_schedule_then_times_out_at_b() {
     let (t0, mut tx, outs) = start(TransportKind::Udp);
     assert_eq!(transmitted(&outs).len(), 1);
-    let mut at = Vec::new();
-    let mut last = Vec::new();
-    while let Some(due) = tx.poll_timeout() {
-        let outs = fire(&mut tx, due);
-        if !transmitted(&outs).is_empty() {
-            at.push((due - t0).as_millis());
-        }
-        last = outs;
-    }
+    let (at, last) = schedule(t0, &mut tx);
     assert_eq!(at, [500, 1500, 3500, 7500, 15500, 31500]);
     assert_eq!(
         last,

@@ -15,24 +15,6 @@ fn start(kind: TransportKind) -> (Instant, ClientNonInvite) {
     (t0, tx)
 }
 
-fn fire(tx: &mut ClientNonInvite, at: Instant) -> Vec<Output> {
-    tx.handle(at, Input::Timer);
-    drain(|| tx.poll_output())
-}
-
-fn schedule(t0: Instant, tx: &mut ClientNonInvite) -> (Vec<u128>, Vec<Output>) {
-    let mut at = Vec::new();
-    let mut last = Vec::new();
-    while let Some(due) = tx.poll_timeout() {
-        let outs = fire(tx, due);
-        if !transmitted(&outs).is_empty() {
-            at.push((due - t0).as_millis());
-        }
-        last = outs;
-    }
-    (at, last)
-}
-
 #[test]
 fn timer_e_doubles_to_t2_then_stays_and_f_times_out() {
     let (t0, mut tx) = start(TransportKind::Udp);

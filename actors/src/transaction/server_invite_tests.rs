@@ -9,11 +9,6 @@ fn start(kind: TransportKind) -> (Instant, ServerInvite, Request) {
     (t0, tx, inv)
 }
 
-fn fire(tx: &mut ServerInvite, at: Instant) -> Vec<Output> {
-    tx.handle(at, Input::Timer);
-    drain(|| tx.poll_output())
-}
-
 fn codes(outs: &[Output]) -> Vec<u16> {
     transmitted(outs)
         .into_iter()
@@ -51,15 +46,7 @@ fn timer_g_doubles_to_t2_and_timer_h_times_out() {
     let (t0, mut tx, inv) = start(TransportKind::Udp);
     tx.handle(t0, Input::SendResponse(response(&inv, 486)));
     assert_eq!(codes(&drain(|| tx.poll_output())), [486]);
-    let mut at = Vec::new();
-    let mut last = Vec::new();
-    while let Some(due) = tx.poll_timeout() {
-        let outs = fire(&mut tx, due);
-        if !codes(&outs).is_empty() {
-            at.push((due - t0).as_millis());
-        }
-        last = outs;
-    }
+    let (at, last) = schedule(t0, &mut tx);
     assert_eq!(
         at,
         [500, 1500, 3500, 7500, 11500, 15500, 19500, 23500, 27500, 31500]

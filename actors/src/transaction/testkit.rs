@@ -1,9 +1,11 @@
 //! Message builders and helpers shared by the transaction tests.
 
-use super::event::Output;
+use super::event::{Input, Output};
+use super::{ClientInvite, ClientNonInvite, ServerInvite, ServerNonInvite};
 use crate::sip::{HeaderName, Host, Message, Method, Request, Response, SipUri, StatusCode, Uri};
 use crate::vocab::{ConnId, Flow, Target, TransportKind};
 use std::time::Duration;
+use tokio::time::Instant;
 
 pub fn uri() -> Uri {
     Uri::Sip(SipUri::new(
@@ -80,4 +82,52 @@ pub fn transmitted(outs: &[Output]) -> Vec<&Message> {
             Output::ToTu(_) => None,
         })
         .collect()
+}
+
+/// The sans-IO interface the four machines share, so timer walks are written once.
+pub trait Machine {
+    /// `handle(now, input)`
+    fn handle(&mut self, now: Instant, input: Input);
+    /// `poll_output()`
+    fn poll_output(&mut self) -> Option<Output>;
+    /// `poll_timeout()`
+    fn poll_timeout(&self) -> Option<Instant>;
+}
+
+macro_rules! machine {
+    ($($t:ty),*) => {$(
+        impl Machine for $t {
+            fn handle(&mut self, now: Instant, input: Input) {
+                <$t>::handle(self, now, input)
+            }
+            fn poll_output(&mut self) -> Option<Output> {
+                <$t>::poll_output(self)
+            }
+            fn poll_timeout(&self) -> Option<Instant> {
+                <$t>::poll_timeout(self)
+            }
+        }
+    )*};
+}
+machine!(ClientInvite, ClientNonInvite, ServerInvite, ServerNonInvite);
+
+/// Fires the timers due at `at` and returns what came out.
+pub fn fire(tx: &mut impl Machine, at: Instant) -> Vec<Output> {
+    tx.handle(at, Input::Timer);
+    drain(|| tx.poll_output())
+}
+
+/// Fires every deadline until none is left: the times (ms after `t0`) at which
+/// something was transmitted, and the outputs of the last firing.
+pub fn schedule(t0: Instant, tx: &mut impl Machine) -> (Vec<u128>, Vec<Output>) {
+    let mut at = Vec::new();
+    let mut last = Vec::new();
+    while let Some(due) = tx.poll_timeout() {
+        let outs = fire(tx, due);
+        if !transmitted(&outs).is_empty() {
+            at.push((due - t0).as_millis());
+        }
+        last = outs;
+    }
+    (at, last)
 }

@@ -21,11 +21,13 @@ use crate::error::EngineError;
 use crate::event_hub::{EventSink, EventStream};
 use crate::lifecycle::EngineState;
 use crate::rng::EngineRng;
+use crate::stats::EngineStats;
 use crate::supervisor::{EngineSupervisor, Reply, SupervisorArgs, SupervisorMsg};
 use ractor::rpc::CallResult;
 use ractor::{Actor, ActorRef};
 use rand::RngCore;
 use std::sync::Arc;
+use switchboard_actors::sip::{Method, Response};
 use tokio::sync::{mpsc, watch, Mutex};
 use tokio::task::JoinHandle;
 
@@ -156,6 +158,39 @@ impl Engine {
         Ok(())
     }
 
+    /// Sends OPTIONS to `target` (a `sip:`/`sips:` URI with an IP host; `transport=`
+    /// picks the transport) and waits for the final response (RFC 3261 §11: a peer's
+    /// capabilities, or a keepalive). Errors: `InvalidTarget`, `Unresolvable`,
+    /// `NoTransport`, `RequestTimeout` (Timer F), `RequestTransport`, `NotRunning`.
+    /// Emits `request_sent`, then `response_received` or `request_failed`.
+    pub async fn options(&self, target: &str) -> Result<Response, EngineError> {
+        let uri = crate::outbound::parse_target(target)?;
+        let method = Method::Options;
+        match self
+            .supervisor
+            .call(|reply| SupervisorMsg::Request { method, uri, reply }, None)
+            .await
+        {
+            Ok(CallResult::Success(result)) => result,
+            _ => Err(self.gone()),
+        }
+    }
+
+    /// Counts of what is alive in the tree (transactions, requests waiting, listeners).
+    pub async fn stats(&self) -> Result<EngineStats, EngineError> {
+        match self.supervisor.call(SupervisorMsg::Stats, None).await {
+            Ok(CallResult::Success(stats)) => Ok(stats),
+            _ => Err(self.gone()),
+        }
+    }
+
+    fn gone(&self) -> EngineError {
+        match self.state() {
+            EngineState::Running | EngineState::Paused => EngineError::EngineGone,
+            state => EngineError::NotRunning { state },
+        }
+    }
+
     async fn wait_stopped(&self) {
         if let Some(join) = self.join.lock().await.take() {
             let _ = join.await;
@@ -166,10 +201,7 @@ impl Engine {
         match self.supervisor.call(msg, None).await {
             Ok(CallResult::Success(result)) => result,
             // The supervisor is gone: report the state it left behind.
-            _ => match self.state() {
-                EngineState::Running | EngineState::Paused => Err(EngineError::EngineGone),
-                state => Err(EngineError::NotRunning { state }),
-            },
+            _ => Err(self.gone()),
         }
     }
 }

@@ -3,6 +3,11 @@
 //! | variant | at fault | what to do |
 //! |---|---|---|
 //! | [`NotRunning`](EngineError::NotRunning) | the embedder (called in the wrong state) | wait for Running, or start the engine |
+//! | [`InvalidTarget`](EngineError::InvalidTarget) | the embedder / user (not a SIP URI the engine can send to) | fix the URI |
+//! | [`Unresolvable`](EngineError::Unresolvable) | the embedder / user (a host name; the engine does no DNS yet) | use an IP address |
+//! | [`NoTransport`](EngineError::NoTransport) | the embedder (no listener of the target's transport) | configure one |
+//! | [`RequestTimeout`](EngineError::RequestTimeout) | the peer or the network (no final response: Timer B/F) | retry later |
+//! | [`RequestTransport`](EngineError::RequestTransport) | the network (the transport failed to deliver, RFC 3261 §17.1.4) | retry later |
 //! | [`Config`](EngineError::Config) | the embedder / user (bad configuration) | fix the named field |
 //! | [`Bind`](EngineError::Bind) | the environment (address in use, no permission, no such interface) | pick another address |
 //! | [`Tls`](EngineError::Tls) | the environment / user (unreadable or invalid certificate files) | fix the files |
@@ -26,6 +31,42 @@ pub enum EngineError {
     NotRunning {
         /// The state the engine was in.
         state: EngineState,
+    },
+    /// `target` is not a SIP URI the engine can send a request to.
+    #[error("cannot send to `{target}`: {reason}")]
+    InvalidTarget {
+        /// The target as given.
+        target: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// The target's host is a name; the engine resolves no DNS names yet.
+    #[error("cannot resolve `{host}`: use an IP address (the engine does no DNS lookups yet)")]
+    Unresolvable {
+        /// The host name.
+        host: String,
+    },
+    /// No listener of the transport the target needs.
+    #[error("no {transport} listener to send from")]
+    NoTransport {
+        /// The transport the target needs.
+        transport: TransportKind,
+    },
+    /// A request got no final response in time (Timer B for INVITE, F otherwise).
+    #[error("{method} to {target}: no final response (timeout)")]
+    RequestTimeout {
+        /// The method.
+        method: String,
+        /// Where it was sent.
+        target: SocketAddr,
+    },
+    /// The transport could not deliver a request (connection refused or broken).
+    #[error("{method} to {target}: the transport failed to deliver it")]
+    RequestTransport {
+        /// The method.
+        method: String,
+        /// Where it was sent.
+        target: SocketAddr,
     },
     /// The configuration was refused.
     #[error("configuration: {0}")]

@@ -7,6 +7,9 @@
 //! {"kind":"request_received","method":"OPTIONS","from":"127.0.0.1:40000","call_id":"a84b4c76e66710"}
 //! {"kind":"answered","method":"OPTIONS","status":200}
 //! {"kind":"malformed","from":"127.0.0.1:40000","status":400,"reason":"Missing Call-ID header"}
+//! {"kind":"request_sent","method":"OPTIONS","to":"sip:bob@10.0.0.2","call_id":"5f1e…"}
+//! {"kind":"response_received","method":"OPTIONS","status":200,"call_id":"5f1e…"}
+//! {"kind":"request_failed","method":"OPTIONS","call_id":"5f1e…","reason":"timeout"}
 //! {"kind":"lagged","missed":12}
 //! ```
 //!
@@ -79,6 +82,34 @@ pub enum Event {
         /// What was wrong.
         reason: String,
     },
+    /// The engine sent a request of its own (outside any dialog).
+    RequestSent {
+        /// The method.
+        method: String,
+        /// The Request-URI.
+        to: String,
+        /// Its Call-ID.
+        call_id: String,
+    },
+    /// The final response to a request the engine sent.
+    ResponseReceived {
+        /// The request's method.
+        method: String,
+        /// The final status code.
+        status: u16,
+        /// The request's Call-ID.
+        call_id: String,
+    },
+    /// A request the engine sent got no final response: `reason` is `timeout` (Timer B
+    /// or F) or `transport` (the transport failed to deliver it).
+    RequestFailed {
+        /// The method.
+        method: String,
+        /// The request's Call-ID.
+        call_id: String,
+        /// `timeout` or `transport`.
+        reason: String,
+    },
     /// A supervised actor failed; the engine goes on.
     ActorFailed {
         /// Which child (`event_hub`, `transport`, `transaction_layer`).
@@ -143,6 +174,11 @@ impl fmt::Display for Event {
                 status: None,
                 reason,
             } => write!(f, "dropped message from {from}: {reason}"),
+            Event::RequestSent { method, to, .. } => write!(f, "sent {method} to {to}"),
+            Event::ResponseReceived { method, status, .. } => {
+                write!(f, "{method} answered with {status}")
+            }
+            Event::RequestFailed { method, reason, .. } => write!(f, "{method} failed: {reason}"),
             Event::ActorFailed { actor, reason } => write!(f, "{actor} actor failed: {reason}"),
             Event::Lagged { missed } => write!(f, "event stream lagged, {missed} events missed"),
         }

@@ -38,6 +38,17 @@ pub enum SupervisorMsg {
     Resume(Reply),
     /// → Stopping → Stopped: stops every child, then the hub, then itself.
     Shutdown(Reply),
+    /// Send a request outside any dialog (Running only); the reply gets the outcome.
+    Request {
+        /// The method.
+        method: switchboard_actors::sip::Method,
+        /// The Request-URI.
+        uri: switchboard_actors::sip::SipUri,
+        /// The outcome.
+        reply: crate::ua_client::RequestReply,
+    },
+    /// Replies with counts of what is alive in the tree.
+    Stats(RpcReplyPort<crate::stats::EngineStats>),
     /// A restart timer fired for `listeners[index]`.
     RestartTransport {
         /// The listener.
@@ -124,6 +135,12 @@ impl Actor for EngineSupervisor {
                         myself.stop(None);
                     }
                 }
+            }
+            SupervisorMsg::Request { method, uri, reply } => {
+                state.forward_request(method, uri, reply)
+            }
+            SupervisorMsg::Stats(reply) => {
+                let _ = reply.send(state.stats().await);
             }
             SupervisorMsg::RestartTransport { index } => {
                 if matches!(

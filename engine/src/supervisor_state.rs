@@ -94,6 +94,47 @@ impl SupervisorState {
         Ok(state)
     }
 
+    /// Hands an embedder's request to the UA core, or refuses it outside Running.
+    pub(crate) fn forward_request(
+        &self,
+        method: switchboard_actors::sip::Method,
+        uri: switchboard_actors::sip::SipUri,
+        reply: crate::ua_client::RequestReply,
+    ) {
+        let state = self.lifecycle.state();
+        match &self.stack {
+            Some(stack) if state == EngineState::Running => {
+                if let Err(ractor::MessagingErr::SendErr(UaMsg::Request { reply, .. })) =
+                    stack.ua.send_message(UaMsg::Request { method, uri, reply })
+                {
+                    let _ = reply.send(Err(EngineError::EngineGone));
+                }
+            }
+            _ => drop(reply.send(Err(EngineError::NotRunning { state }))),
+        }
+    }
+
+    /// Counts what is alive: transactions, requests waiting, listeners.
+    pub(crate) async fn stats(&self) -> crate::stats::EngineStats {
+        let mut stats = crate::stats::EngineStats {
+            listeners: self.transports.iter().filter(|t| t.cell.is_some()).count(),
+            ..Default::default()
+        };
+        if let Some(stack) = &self.stack {
+            if let Ok(ractor::rpc::CallResult::Success(n)) =
+                stack.layer.call(LayerMsg::Count, None).await
+            {
+                stats.transactions = n;
+            }
+            if let Ok(ractor::rpc::CallResult::Success(n)) =
+                stack.ua.call(UaMsg::PendingCount, None).await
+            {
+                stats.pending_requests = n;
+            }
+        }
+        stats
+    }
+
     pub(crate) async fn start_children(
         &mut self,
         myself: &ActorRef<SupervisorMsg>,
@@ -118,6 +159,7 @@ impl SupervisorState {
             events: self.events.clone(),
             server: self.cfg.user_agent.clone(),
             rng: self.rng.fork("ua_core"),
+            registry: registry.clone(),
         };
         let (ua, _) = Actor::spawn_linked(None, UaCore, ua_args, myself.get_cell())
             .await

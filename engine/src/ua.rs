@@ -6,17 +6,32 @@
 use crate::event_hub::EventSink;
 use crate::events::Event;
 use crate::responder::respond_out_of_dialog;
+use crate::stack::TransportRegistry;
+use crate::ua_client::{Outbound, RequestReply};
 use ractor::{Actor, ActorProcessingErr, ActorRef};
 use rand_chacha::ChaCha8Rng;
 use std::sync::{Arc, OnceLock};
-use switchboard_actors::sip::{Method, Response, StatusCode};
+use switchboard_actors::sip::{Method, Response, SipUri, StatusCode};
 use switchboard_actors::transaction::{LayerMsg, TuEvent, TxEvent};
 
 /// Messages of the [`UaCore`] actor.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum UaMsg {
     /// An event from the transaction layer.
     Tu(TuEvent),
+    /// The embedder sends `method` to `uri` outside any dialog; the reply gets the final
+    /// response or why there is none.
+    Request {
+        /// The method (OPTIONS).
+        method: Method,
+        /// The Request-URI (and where it is sent).
+        uri: SipUri,
+        /// The outcome.
+        reply: RequestReply,
+    },
+    /// Replies with the number of requests waiting for a final response.
+    PendingCount(ractor::RpcReplyPort<usize>),
 }
 
 impl From<TuEvent> for UaMsg {
@@ -33,8 +48,16 @@ pub struct UaArgs {
     pub events: EventSink,
     /// The `Server` header value.
     pub server: String,
-    /// To tags for responses.
+    /// To tags for responses; tags and Call-IDs for requests.
     pub rng: ChaCha8Rng,
+    /// The transports, to send requests from.
+    pub registry: Arc<TransportRegistry>,
+}
+
+/// The [`UaCore`]'s state.
+pub struct UaState {
+    args: UaArgs,
+    outbound: Outbound,
 }
 
 /// The out-of-dialog transaction user.
@@ -43,27 +66,55 @@ pub struct UaCore;
 
 impl Actor for UaCore {
     type Msg = UaMsg;
-    type State = UaArgs;
+    type State = UaState;
     type Arguments = UaArgs;
 
     async fn pre_start(
         &self,
         _myself: ActorRef<UaMsg>,
         args: UaArgs,
-    ) -> Result<UaArgs, ActorProcessingErr> {
-        Ok(args)
+    ) -> Result<UaState, ActorProcessingErr> {
+        Ok(UaState {
+            args,
+            outbound: Outbound::default(),
+        })
     }
 
     async fn handle(
         &self,
         _myself: ActorRef<UaMsg>,
-        UaMsg::Tu(event): UaMsg,
-        st: &mut UaArgs,
+        msg: UaMsg,
+        state: &mut UaState,
     ) -> Result<(), ActorProcessingErr> {
-        let Some(layer) = st.layer.get() else {
-            tracing::warn!("transaction event before the layer was wired; dropped");
+        let Some(layer) = state.args.layer.get().cloned() else {
+            tracing::warn!("message before the transaction layer was wired; dropped");
             return Ok(());
         };
+        let event = match msg {
+            UaMsg::Tu(event) => event,
+            UaMsg::Request { method, uri, reply } => {
+                let st = &mut state.args;
+                state
+                    .outbound
+                    .send(
+                        method,
+                        uri,
+                        reply,
+                        &layer,
+                        &st.registry,
+                        &st.events,
+                        &st.server,
+                        &mut st.rng,
+                    )
+                    .await;
+                return Ok(());
+            }
+            UaMsg::PendingCount(reply) => {
+                let _ = reply.send(state.outbound.len());
+                return Ok(());
+            }
+        };
+        let st = &mut state.args;
         match event {
             TuEvent::Request { id, request, flow } => {
                 let call_id = request.call_id().unwrap_or_default().to_owned();
@@ -113,6 +164,8 @@ impl Actor for UaCore {
             TuEvent::StrayResponse { response, flow } => {
                 tracing::debug!(status = response.status.as_u16(), from = %flow.remote, "stray response ignored");
             }
+            TuEvent::Transaction { id, event }
+                if state.outbound.on_event(id, &event, &st.events) => {}
             TuEvent::Transaction { id, event } => match event {
                 TxEvent::TransportError | TxEvent::Timeout | TxEvent::InternalError => {
                     tracing::warn!(?id, ?event, "transaction failed");

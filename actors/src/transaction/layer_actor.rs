@@ -54,6 +54,8 @@ pub enum LayerMsg {
         /// The message that could not be sent.
         message: Message,
     },
+    /// Replies with the number of live transaction actors.
+    Count(RpcReplyPort<usize>),
     /// Test hook: make the actor of transaction `id` panic.
     #[cfg(any(test, feature = "test-hooks"))]
     PanicTransaction(TxId),
@@ -220,6 +222,9 @@ impl Actor for TransactionLayerActor {
             }
             LayerMsg::SendFailed { message } => {
                 state.layer.send_failed(&message);
+            }
+            LayerMsg::Count(reply) => {
+                let _ = reply.send(state.children.len());
             }
             #[cfg(any(test, feature = "test-hooks"))]
             LayerMsg::PanicTransaction(id) => {

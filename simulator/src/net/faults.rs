@@ -34,9 +34,8 @@ impl State {
     }
 
     pub fn hold(&mut self, a: &str, b: &str) {
-        let p = pair(a, b);
-        if !self.holds.contains_key(&p) {
-            self.holds.insert(p, Default::default());
+        if let std::collections::btree_map::Entry::Vacant(e) = self.holds.entry(pair(a, b)) {
+            e.insert(Default::default());
             self.net(NetEvent::Hold {
                 a: a.to_owned(),
                 b: b.to_owned(),

@@ -42,8 +42,15 @@ impl State {
     }
 
     /// When a packet of `len` bytes from `from` to `to` has been sent (bandwidth), or
-    /// `None` when the send queue is full.
-    fn departure(&mut self, from: &str, to: &str, len: usize, now: Instant) -> Option<Instant> {
+    /// `None` when the send queue is full (`bounded`: datagrams; TCP segments wait).
+    fn departure(
+        &mut self,
+        from: &str,
+        to: &str,
+        len: usize,
+        now: Instant,
+        bounded: bool,
+    ) -> Option<Instant> {
         let cfg = self.link(from, to);
         let Some(bps) = cfg.bandwidth_bps.filter(|b| *b > 0) else {
             return Some(now);
@@ -56,7 +63,7 @@ impl State {
         while busy.departures.front().is_some_and(|d| *d <= now) {
             busy.departures.pop_front();
         }
-        if busy.departures.len() >= limit {
+        if bounded && busy.departures.len() >= limit {
             return None;
         }
         let bits = u128::try_from(len).unwrap_or(u128::MAX).saturating_mul(8);
@@ -87,7 +94,9 @@ impl State {
         if self.chance(cfg.loss) {
             return Err(Fate::Lost);
         }
-        let departed = self.departure(from, to, len, now).ok_or(Fate::QueueFull)?;
+        let departed = self
+            .departure(from, to, len, now, true)
+            .ok_or(Fate::QueueFull)?;
         let mut at = departed + self.flight(from, to);
         if self.chance(cfg.reorder) {
             let factor = 1.0 + 2.0 * self.rng.gen::<f64>();
@@ -120,7 +129,7 @@ impl State {
                 return None;
             }
         }
-        let departed = self.departure(from, to, len, now).unwrap_or(now);
+        let departed = self.departure(from, to, len, now, false).unwrap_or(now);
         Some(departed + extra + self.flight(from, to))
     }
 

@@ -20,6 +20,7 @@ mod nat;
 mod state;
 mod tap;
 mod tcp;
+mod tcp_close;
 mod tcp_connect;
 mod tcp_stream;
 mod udp;
@@ -124,7 +125,11 @@ pub enum NetError {
 }
 
 #[cfg(test)]
+mod engine_tests;
+#[cfg(test)]
 mod fault_tests;
+#[cfg(test)]
+mod nat_tests;
 #[cfg(test)]
 mod tcp_tests;
 #[cfg(test)]

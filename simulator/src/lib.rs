@@ -8,6 +8,7 @@
 //!                            └─ peers: registrar/proxy, UAs, gateway, push, radio
 //! ```
 
+pub mod net;
 pub mod peers;
 pub mod report;
 pub mod time;

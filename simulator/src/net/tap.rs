@@ -1,0 +1,148 @@
+//! The wire tap: a [`WireRecord`] for each datagram and segment, with its SIP fields.
+
+use crate::trace::{Fate, WireRecord};
+use bytes::Bytes;
+use std::net::SocketAddr;
+use switchboard_actors::sip::{parse_datagram, Message, ParseLimits};
+
+/// A packet about to be recorded.
+pub(crate) struct Tap<'a> {
+    pub udp: bool,
+    pub from: String,
+    pub to: String,
+    pub src: SocketAddr,
+    pub dst: SocketAddr,
+    pub sent_us: u64,
+    pub data: &'a [u8],
+}
+
+/// The SIP fields of a packet.
+#[derive(Default)]
+struct Sip {
+    method: Option<String>,
+    status: Option<u16>,
+    call_id: Option<String>,
+    summary: String,
+}
+
+impl Tap<'_> {
+    /// The record, with `fate`.
+    pub fn record(self, fate: Fate) -> WireRecord {
+        let sip = describe(self.data, self.udp);
+        WireRecord {
+            transport: if self.udp { "udp" } else { "tcp" }.to_owned(),
+            from: self.from,
+            to: self.to,
+            src: self.src,
+            dst: self.dst,
+            sent_us: self.sent_us,
+            fate,
+            len: self.data.len(),
+            method: sip.method,
+            status: sip.status,
+            call_id: sip.call_id,
+            summary: sip.summary,
+            text: String::from_utf8_lossy(self.data).into_owned(),
+        }
+    }
+}
+
+fn describe(data: &[u8], udp: bool) -> Sip {
+    if !data.is_empty() && data.iter().all(|b| *b == b'\r' || *b == b'\n') {
+        return Sip {
+            summary: "CRLF keepalive".to_owned(),
+            ..Sip::default()
+        };
+    }
+    if udp {
+        if let Ok(message) = parse_datagram(Bytes::copy_from_slice(data), &ParseLimits::default()) {
+            return from_message(&message, start_line(data));
+        }
+    }
+    scan(data)
+}
+
+fn start_line(data: &[u8]) -> String {
+    let end = line_end(data);
+    String::from_utf8_lossy(data.get(..end).unwrap_or(data)).into_owned()
+}
+
+fn line_end(data: &[u8]) -> usize {
+    data.iter()
+        .position(|b| *b == b'\r' || *b == b'\n')
+        .unwrap_or(data.len())
+}
+
+fn from_message(message: &Message, summary: String) -> Sip {
+    match message {
+        Message::Request(r) => Sip {
+            method: Some(r.method.as_str().to_owned()),
+            status: None,
+            call_id: r.call_id().ok().map(str::to_owned),
+            summary,
+        },
+        Message::Response(r) => Sip {
+            method: r.cseq().ok().map(|c| c.method.as_str().to_owned()),
+            status: Some(r.status.as_u16()),
+            call_id: r.call_id().ok().map(str::to_owned),
+            summary,
+        },
+    }
+}
+
+/// SIP fields by reading lines (stream chunks, unparsable datagrams).
+fn scan(data: &[u8]) -> Sip {
+    let line = start_line(data);
+    let mut sip = Sip::default();
+    if let Some(rest) = line.strip_prefix("SIP/2.0 ") {
+        sip.status = rest.get(..3).and_then(|c| c.parse().ok());
+    } else if line.ends_with(" SIP/2.0") {
+        sip.method = line.split(' ').next().map(str::to_owned);
+    } else {
+        sip.summary = format!("{} bytes of junk", data.len());
+        return sip;
+    }
+    let text = String::from_utf8_lossy(data);
+    for header in text.split("\r\n").skip(1).take_while(|l| !l.is_empty()) {
+        let Some((name, value)) = header.split_once(':') else {
+            continue;
+        };
+        let name = name.trim().to_ascii_lowercase();
+        let value = value.trim();
+        if name == "call-id" || name == "i" {
+            sip.call_id = Some(value.to_owned());
+        } else if name == "cseq" && sip.method.is_none() {
+            sip.method = value.split_whitespace().nth(1).map(str::to_owned);
+        }
+    }
+    sip.summary = line;
+    sip
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sip(text: &str, udp: bool) -> Sip {
+        describe(text.as_bytes(), udp)
+    }
+
+    #[test]
+    fn describes_requests_responses_keepalives_and_junk() {
+        let req = "OPTIONS sip:b@10.0.0.2 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK1\r\n\
+                   From: <sip:a@x>;tag=1\r\nTo: <sip:b@y>\r\nCall-ID: c1\r\nCSeq: 1 OPTIONS\r\n\
+                   Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
+        for udp in [true, false] {
+            let s = sip(req, udp);
+            assert_eq!(s.method.as_deref(), Some("OPTIONS"));
+            assert_eq!(s.call_id.as_deref(), Some("c1"));
+            assert_eq!(s.summary, "OPTIONS sip:b@10.0.0.2 SIP/2.0");
+        }
+        let resp = "SIP/2.0 486 Busy Here\r\nCall-ID: c2\r\nCSeq: 7 INVITE\r\n\r\n";
+        let s = sip(resp, false);
+        assert_eq!((s.status, s.method.as_deref()), (Some(486), Some("INVITE")));
+        assert_eq!(s.call_id.as_deref(), Some("c2"));
+        assert_eq!(sip("\r\n\r\n", true).summary, "CRLF keepalive");
+        assert_eq!(sip("hello", true).summary, "5 bytes of junk");
+    }
+}

@@ -4,41 +4,12 @@
 
 use super::proxy::Hop;
 use std::collections::BTreeMap;
-use std::net::SocketAddr;
 use std::time::Duration;
 use switchboard_actors::sip::headers::Expires;
 use switchboard_actors::sip::{Contact, HeaderName, NameAddr, Request, Uri};
-use switchboard_actors::vocab::TransportKind;
 
 /// The expiry a contact gets when neither its `expires` nor an Expires header says.
 pub(crate) const DEFAULT_EXPIRES: u32 = 3600;
-
-/// A registered contact as the registrar or push backend holds it (for scenarios and
-/// tests to look at).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BindingView {
-    /// The Contact as registered, without `expires`.
-    pub contact: String,
-    /// Seconds left, rounded up.
-    pub expires_in: u64,
-    /// The transport the REGISTER came on.
-    pub transport: TransportKind,
-    /// The source address it came from.
-    pub source: SocketAddr,
-    /// Requests go to `source` over that flow (NAT, rport or a connection), not to the
-    /// Contact URI.
-    pub via_flow: bool,
-    /// `+sip.instance`, unquoted.
-    pub instance: Option<String>,
-    /// `reg-id`
-    pub reg_id: Option<u32>,
-    /// RFC 8599 `pn-provider`.
-    pub pn_provider: Option<String>,
-    /// RFC 8599 `pn-prid`.
-    pub pn_prid: Option<String>,
-    /// RFC 8599 `pn-param`.
-    pub pn_param: Option<String>,
-}
 
 /// One registered contact.
 #[derive(Debug, Clone)]
@@ -193,7 +164,7 @@ impl Location {
         self.live(user, now)
             .map(|b| {
                 let mut c = b.contact.clone();
-                let secs = secs_left(b.expires_at, now);
+                let secs = super::location_view::secs_left(b.expires_at, now);
                 c.set_param("expires", Some(&secs.to_string()));
                 c.to_string()
             })
@@ -206,27 +177,6 @@ impl Location {
             .enumerate()
             .max_by_key(|(i, b)| (b.updated, *i))
             .map(|(_, b)| b)
-    }
-
-    /// Every live binding of `user`, in registration order.
-    pub fn views(&self, user: &str, now: Duration) -> Vec<BindingView> {
-        self.live(user, now)
-            .map(|b| {
-                let [pn_provider, pn_prid, pn_param] = b.push.clone();
-                BindingView {
-                    contact: b.contact.to_string(),
-                    expires_in: secs_left(b.expires_at, now),
-                    transport: b.flow.transport,
-                    source: b.flow.addr,
-                    via_flow: b.use_flow,
-                    instance: b.instance.clone(),
-                    reg_id: b.reg_id,
-                    pn_provider,
-                    pn_prid,
-                    pn_param,
-                }
-            })
-            .collect()
     }
 
     /// The live binding whose contact URI has the same user, host and port as `uri` (an
@@ -266,19 +216,17 @@ impl Location {
         self.users.values().flatten().map(|b| b.expires_at).min()
     }
 
-    fn live<'a>(&'a self, user: &str, now: Duration) -> impl Iterator<Item = &'a Binding> + 'a {
+    pub(super) fn live<'a>(
+        &'a self,
+        user: &str,
+        now: Duration,
+    ) -> impl Iterator<Item = &'a Binding> + 'a {
         self.users
             .get(user)
             .into_iter()
             .flatten()
             .filter(move |b| b.expires_at > now)
     }
-}
-
-/// Whole seconds from `now` to `at`, rounded up.
-fn secs_left(at: Duration, now: Duration) -> u64 {
-    let left = at.saturating_sub(now);
-    left.as_secs() + u64::from(left.subsec_nanos() > 0)
 }
 
 /// `pn-provider`/`pn-prid`/`pn-param`: URI parameters per RFC 8599, or contact header

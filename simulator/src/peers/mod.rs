@@ -11,11 +11,13 @@
 mod config;
 mod event;
 mod location;
+mod location_view;
 mod proxy;
 mod proxy_error;
 mod proxy_forward;
 #[cfg(test)]
 mod proxy_proptest;
+mod proxy_receive;
 #[cfg(test)]
 mod proxy_testkit;
 #[cfg(test)]
@@ -27,11 +29,13 @@ mod push_tests;
 mod radio;
 mod registrar;
 mod registrar_auth;
+#[cfg(test)]
+mod registrar_failure_tests;
 mod registrar_proxy;
 mod registrar_register;
 #[cfg(test)]
 mod registrar_tests;
-pub use location::BindingView;
+pub use location_view::BindingView;
 pub use proxy_error::PeerError;
 pub use push::PushBackend;
 pub use radio::Radio;

@@ -149,7 +149,11 @@ impl ProxyCore {
     /// Sends a response on along its Vias (RFC 3261 §16.7 step 3, §18.2.2): our Via must
     /// be on top; it goes to the next Via's `received`/`rport`, else its sent-by.
     /// Anything else is dropped.
+    /// A 100 is hop-by-hop and goes no further (§16.7 step 5).
     pub fn forward_response(&mut self, mut resp: Response) {
+        if resp.status == StatusCode::TRYING {
+            return;
+        }
         let ours = resp.top_via().ok().is_some_and(|v| {
             let ip: Option<IpAddr> = v.host.trim_matches(|c| c == '[' || c == ']').parse().ok();
             ip == Some(self.ctx.local.ip()) && v.port.unwrap_or(5060) == self.ctx.local.port()

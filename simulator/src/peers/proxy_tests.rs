@@ -6,6 +6,7 @@ use super::proxy_testkit::*;
 use super::registrar_tests::registrar;
 use super::*;
 use switchboard_actors::sip::{HeaderName, Message};
+use switchboard_actors::vocab::TransportKind;
 
 const ALICE: &str = "10.0.0.2:5060";
 /// Bob is behind a NAT: he writes 192.168.1.2, the proxy sees 203.0.113.5:40000.
@@ -104,6 +105,9 @@ fn options_goes_to_the_nat_flow_and_the_answer_comes_back_by_via() {
     let (to, m) = only(&back);
     assert_eq!(to, addr(ALICE));
     assert_eq!(headers(&m, HeaderName::Via), [vias[1].clone()]);
+    // A 100 is hop-by-hop: not forwarded.
+    let trying = reply.replace("200 OK", "100 Trying");
+    assert!(sent(&feed(&mut r, 1.1, BOB_NAT, &trying)).is_empty());
     // A response whose top Via is not ours is dropped.
     let stray = reply.replacen(&vias[0], "SIP/2.0/UDP 10.9.9.9;branch=z9hG4bKx", 1);
     assert!(sent(&feed(&mut r, 1.2, BOB_NAT, &stray)).is_empty());
@@ -303,4 +307,47 @@ fn requests_for_other_hosts_and_loose_routes() {
         &request("OPTIONS", "sip:x@nowhere.invalid", 4, ""),
     );
     assert_eq!(status_of(&nowhere), 404);
+}
+
+#[test]
+fn a_tcp_registration_is_reached_over_its_connection() {
+    let mut r = registrar(false);
+    let phone = "10.0.0.8:49152"; // an ephemeral TCP source port
+    let reg = register(
+        "bob",
+        "10.0.0.8",
+        1,
+        "Contact: <sip:bob@10.0.0.8:5060;transport=tcp>",
+    )
+    .replace(
+        "SIP/2.0/UDP 10.0.0.8:5060;branch=z9hG4bK-bob-1;rport",
+        "SIP/2.0/TCP 10.0.0.8:5060;branch=z9hG4bK-bob-1",
+    );
+    let outs = feed_bytes(&mut r, 0.0, TransportKind::Tcp, phone, wire(&reg));
+    assert!(
+        matches!(&outs[..], [.., PeerOutput::Send { transport: TransportKind::Tcp, to, .. }, _] if *to == addr(phone)),
+        "{outs:#?}"
+    );
+    let b = r.bindings("bob", secs(0.0));
+    assert_eq!(
+        (b[0].transport, b[0].source, b[0].via_flow),
+        (TransportKind::Tcp, addr(phone), true)
+    );
+    let fwd = feed(
+        &mut r,
+        1.0,
+        ALICE,
+        &request("OPTIONS", "sip:bob@example.com", 1, ""),
+    );
+    match &fwd[..] {
+        [_, PeerOutput::Send {
+            transport,
+            to,
+            bytes,
+        }, _] => {
+            assert_eq!((*transport, *to), (TransportKind::Tcp, addr(phone)));
+            assert!(std::str::from_utf8(bytes).unwrap().starts_with("OPTIONS sip:bob@10.0.0.8:5060;transport=tcp SIP/2.0\r\nVia: SIP/2.0/TCP 10.0.0.1:5060;branch="));
+        }
+        other => panic!("{other:#?}"),
+    }
 }

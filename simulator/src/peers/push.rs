@@ -6,11 +6,12 @@
 //! cancel logic is in `push_hold`.
 
 use super::location::ExpiresPolicy;
-use super::proxy::{Incoming, ProxyCore, Received};
+use super::proxy::{Incoming, ProxyCore};
 use super::proxy_forward::Target;
+use super::proxy_receive::Received;
 use super::registrar_register::register_and_answer;
 use super::{BindingView, PeerContext, PeerError, PeerEvent, PeerInput, PeerOutput, PushConfig};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;
 use switchboard_actors::sip::{HeaderName, Method, Request, StatusCode, Uri};
 
@@ -29,12 +30,18 @@ pub(super) struct Held {
     pub push_at: Option<Duration>,
 }
 
+/// How many ended held calls are remembered.
+pub(super) const ENDED_MEMORY: usize = 256;
+
 /// The push backend: holds calls for registration-free users and pushes them.
 pub struct PushBackend {
     pub(super) cfg: PushConfig,
     pub(super) core: ProxyCore,
     /// Held INVITEs by Call-ID.
     pub(super) held: BTreeMap<String, Held>,
+    /// Held calls answered here (Call-ID, branch, final status), newest last: a late
+    /// retransmission of the INVITE gets the same final answer, not a second hold.
+    pub(super) ended: VecDeque<(String, String, StatusCode)>,
 }
 
 impl PushBackend {
@@ -61,6 +68,7 @@ impl PushBackend {
             core: ProxyCore::new(ctx, &cfg.domain),
             cfg: cfg.clone(),
             held: BTreeMap::new(),
+            ended: VecDeque::new(),
         })
     }
 

@@ -3,7 +3,7 @@
 //! nobody registers in time.
 
 use super::proxy::Incoming;
-use super::push::{Held, PushBackend};
+use super::push::{Held, PushBackend, ENDED_MEMORY};
 use super::{AppSignal, PeerEvent, PeerOutput};
 use rand::Rng;
 use std::time::Duration;
@@ -16,11 +16,25 @@ impl PushBackend {
             self.core.reply(&inc, StatusCode::NOT_FOUND, |_| {});
             return;
         };
+        let call_id = inc.req.call_id().unwrap_or_default().to_owned();
+        let branch = inc
+            .req
+            .top_via()
+            .ok()
+            .and_then(|v| v.branch.map(str::to_owned))
+            .unwrap_or_default();
+        let ended = self
+            .ended
+            .iter()
+            .find(|(c, b, _)| *c == call_id && *b == branch);
+        if let Some(&(_, _, status)) = ended {
+            self.core.reply(&inc, status, |_| {});
+            return;
+        }
         if let Some((hop, uri)) = self.core.user_target(&user, now) {
             self.core.forward_request(inc, hop, Some(uri), true);
             return;
         }
-        let call_id = inc.req.call_id().unwrap_or_default().to_owned();
         self.core.reply(&inc, StatusCode::TRYING, |_| {});
         self.core.reply(&inc, StatusCode::RINGING, |_| {});
         if self.held.contains_key(&call_id) {
@@ -45,12 +59,6 @@ impl PushBackend {
             };
             Some(now + self.cfg.push_delay.0 + Duration::from_micros(jitter))
         };
-        let branch = inc
-            .req
-            .top_via()
-            .ok()
-            .and_then(|v| v.branch.map(str::to_owned))
-            .unwrap_or_default();
         self.held.insert(
             call_id,
             Held {
@@ -165,5 +173,10 @@ impl PushBackend {
     /// Its ACK carries our To tag and is absorbed (`ProxyCore::is_ack_for_us`).
     fn finish(&mut self, h: Held, status: StatusCode) {
         self.core.reply(&h.inc, status, |_| {});
+        if self.ended.len() >= ENDED_MEMORY {
+            self.ended.pop_front();
+        }
+        let call_id = h.inc.req.call_id().unwrap_or_default().to_owned();
+        self.ended.push_back((call_id, h.branch, status));
     }
 }

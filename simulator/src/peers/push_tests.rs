@@ -173,6 +173,15 @@ fn cancel_while_held_ends_the_call_for_good() {
         sent(&feed(&mut p, 0.4, GW, &ack)).is_empty(),
         "the ACK of our 487 is absorbed"
     );
+    let late = feed(&mut p, 0.45, GW, &gateway_invite(1, "INVITE"));
+    assert_eq!(
+        statuses(&late),
+        [487],
+        "a late retransmission gets the same answer"
+    );
+    assert!(!events(&late)
+        .iter()
+        .any(|e| matches!(e, PeerEvent::CallHeld { .. })));
     p.handle_timeout(secs(0.5)); // the push timer is gone with the call
     assert!(drain(&mut p).is_empty());
     let reg = feed(

@@ -3,7 +3,8 @@
 //! scriptable failure modes. REGISTER handling is in `registrar_register`, proxying in
 //! `registrar_proxy`.
 
-use super::proxy::{Incoming, ProxyCore, Received};
+use super::proxy::{Incoming, ProxyCore};
+use super::proxy_receive::Received;
 use super::registrar_auth::{DigestGate, Verdict};
 use super::{
     BindingView, PeerCommand, PeerContext, PeerError, PeerEvent, PeerInput, PeerOutput,

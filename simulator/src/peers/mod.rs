@@ -10,6 +10,36 @@
 
 mod config;
 mod event;
+mod location;
+mod location_view;
+mod proxy;
+mod proxy_error;
+mod proxy_forward;
+#[cfg(test)]
+mod proxy_proptest;
+mod proxy_receive;
+#[cfg(test)]
+mod proxy_testkit;
+#[cfg(test)]
+mod proxy_tests;
+mod push;
+mod push_hold;
+#[cfg(test)]
+mod push_tests;
+mod radio;
+mod registrar;
+mod registrar_auth;
+#[cfg(test)]
+mod registrar_failure_tests;
+mod registrar_proxy;
+mod registrar_register;
+#[cfg(test)]
+mod registrar_tests;
+pub use location_view::BindingView;
+pub use proxy_error::PeerError;
+pub use push::PushBackend;
+pub use radio::Radio;
+pub use registrar::Registrar;
 
 pub use config::{
     GatewayConfig, InviteBehaviour, OptionsBehaviour, PeerKind, ProxyFailure, PushConfig,

@@ -9,5 +9,6 @@
 //! ```
 
 pub mod peers;
+pub mod scenario;
 pub mod time;
 pub mod trace;

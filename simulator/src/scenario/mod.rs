@@ -16,6 +16,8 @@ mod matcher;
 mod raw;
 mod schema;
 mod validate;
+mod validate_expect;
+mod validate_hosts;
 mod validate_steps;
 
 #[cfg(test)]

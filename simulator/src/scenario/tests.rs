@@ -256,3 +256,19 @@ fn actions_have_names_and_issues() {
         );
     }
 }
+
+#[test]
+fn the_guide_example_parses() {
+    let guide = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("SCENARIOS.md"))
+        .unwrap();
+    let example = guide
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .unwrap();
+    let s = parse(example, "SCENARIOS.md").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (s.users.len(), s.peers.len(), s.steps.len(), s.expects.len()),
+        (1, 1, 2, 4)
+    );
+}

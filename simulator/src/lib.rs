@@ -11,5 +11,6 @@
 pub mod net;
 pub mod peers;
 pub mod report;
+pub mod scenario;
 pub mod time;
 pub mod trace;

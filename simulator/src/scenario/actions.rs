@@ -1,0 +1,226 @@
+//! What a step makes happen: an engine action (an API call by a user) or a network
+//! fault. Written in TOML as `action = "shutdown"` or `action = { options = { to = … } }`,
+//! `fault = { partition = { between = ["alice", "bob"] } }`.
+
+use super::schema::LinkOverride;
+use crate::time::SimDuration;
+use serde::Deserialize;
+use std::net::IpAddr;
+
+/// An API call a user makes on their engine.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
+pub enum Action {
+    /// Send OPTIONS (a keepalive / capability probe) to a SIP URI.
+    Options {
+        /// Request-URI, e.g. `sip:bob@10.0.0.2:5060`.
+        to: String,
+    },
+    /// Shut the engine down.
+    Shutdown,
+    /// Pause the engine (it refuses new operations until resumed).
+    Pause,
+    /// Resume a paused engine.
+    Resume,
+    /// Register the user's account (issue 4).
+    Register,
+    /// Unregister the user's account (issue 4).
+    Unregister,
+    /// Place a call to a SIP URI (issue 5).
+    Dial {
+        /// Request-URI.
+        to: String,
+    },
+    /// Place a call to a telephone number through the account's gateway (issue 5).
+    DialNumber {
+        /// The number, e.g. `+15551230000`.
+        number: String,
+    },
+    /// Answer the ringing incoming call (issue 5).
+    Answer,
+    /// Reject the ringing incoming call with a status (issue 5).
+    Reject {
+        /// A 4xx–6xx status, e.g. 486 or 603.
+        code: u16,
+    },
+    /// Let the ringing incoming call ring without answering (issue 5).
+    Ignore,
+    /// Hang up the current call (issue 5).
+    Hangup,
+    /// Put the current call on hold (issue 5).
+    Hold,
+    /// Take the current call off hold (issue 5).
+    ResumeCall,
+    /// Mute the microphone (issue 5).
+    Mute,
+    /// Unmute the microphone (issue 5).
+    Unmute,
+    /// Send DTMF digits in the current call (issue 5).
+    Dtmf {
+        /// Digits from `0-9*#A-D`.
+        digits: String,
+    },
+    /// The app received a push payload and hands it to the engine (issue 4).
+    Push {
+        /// The payload (JSON text).
+        payload: String,
+    },
+    /// Blind-transfer the current call to a SIP URI with REFER (a later issue).
+    Transfer {
+        /// Where the other party is sent (Refer-To).
+        to: String,
+    },
+    /// The OS reports the cellular call's state (issue 5).
+    Cellular {
+        /// The new state.
+        state: CellularState,
+    },
+}
+
+/// A cellular (PSTN) call's state, as the phone's OS reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CellularState {
+    /// An incoming cellular call is ringing.
+    Ringing,
+    /// The user answered it.
+    Answered,
+    /// It ended.
+    Ended,
+}
+
+impl Action {
+    /// The action's name as scenario files write it (`options`, `dial_number`, …); the
+    /// trace's `action` records use it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::Options { .. } => "options",
+            Action::Shutdown => "shutdown",
+            Action::Pause => "pause",
+            Action::Resume => "resume",
+            Action::Register => "register",
+            Action::Unregister => "unregister",
+            Action::Dial { .. } => "dial",
+            Action::DialNumber { .. } => "dial_number",
+            Action::Answer => "answer",
+            Action::Reject { .. } => "reject",
+            Action::Ignore => "ignore",
+            Action::Hangup => "hangup",
+            Action::Hold => "hold",
+            Action::ResumeCall => "resume_call",
+            Action::Mute => "mute",
+            Action::Unmute => "unmute",
+            Action::Dtmf { .. } => "dtmf",
+            Action::Push { .. } => "push",
+            Action::Transfer { .. } => "transfer",
+            Action::Cellular { .. } => "cellular",
+        }
+    }
+
+    /// The feature issue the engine needs before it can do this action, or `None` when
+    /// it can now. A non-pending scenario using such an action is refused by the runner.
+    pub fn needs_issue(&self) -> Option<&'static str> {
+        match self {
+            Action::Options { .. } | Action::Shutdown | Action::Pause | Action::Resume => None,
+            Action::Register | Action::Unregister | Action::Push { .. } => Some("issue 4"),
+            Action::Dial { .. }
+            | Action::DialNumber { .. }
+            | Action::Answer
+            | Action::Reject { .. }
+            | Action::Ignore
+            | Action::Hangup
+            | Action::Hold
+            | Action::ResumeCall
+            | Action::Mute
+            | Action::Unmute
+            | Action::Dtmf { .. }
+            | Action::Cellular { .. } => Some("issue 5"),
+            Action::Transfer { .. } => Some("a later issue: transfer"),
+        }
+    }
+}
+
+/// A change in the simulated network at a step's time.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[non_exhaustive]
+pub enum Fault {
+    /// Drop all traffic between two hosts, both ways (TCP connections break after the
+    /// link's `tcp_timeout`).
+    Partition {
+        /// The two hosts.
+        between: [String; 2],
+    },
+    /// End a partition.
+    Heal {
+        /// The two hosts.
+        between: [String; 2],
+    },
+    /// Queue (not drop) all traffic between two hosts until released.
+    Hold {
+        /// The two hosts.
+        between: [String; 2],
+    },
+    /// Deliver held traffic now.
+    Release {
+        /// The two hosts.
+        between: [String; 2],
+    },
+    /// Drop every packet to or from a host for a while.
+    DropAll {
+        /// The host.
+        host: String,
+        /// For how long (`for = "5s"`).
+        #[serde(rename = "for")]
+        duration: SimDuration,
+    },
+    /// The host changes IP (network handover): its sockets and connections are gone.
+    MoveHost {
+        /// The host.
+        host: String,
+        /// Its new IP.
+        to: IpAddr,
+    },
+    /// The NAT in front of a host drops its bindings and rebinds to a new public port.
+    NatRebind {
+        /// The host (a user with `nat`).
+        host: String,
+    },
+    /// Change a link's settings from now on.
+    SetLink(LinkOverride),
+}
+
+impl Fault {
+    /// The fault's name as scenario files write it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Fault::Partition { .. } => "partition",
+            Fault::Heal { .. } => "heal",
+            Fault::Hold { .. } => "hold",
+            Fault::Release { .. } => "release",
+            Fault::DropAll { .. } => "drop_all",
+            Fault::MoveHost { .. } => "move_host",
+            Fault::NatRebind { .. } => "nat_rebind",
+            Fault::SetLink(_) => "set_link",
+        }
+    }
+
+    /// The hosts it names.
+    pub fn hosts(&self) -> Vec<&str> {
+        match self {
+            Fault::Partition { between }
+            | Fault::Heal { between }
+            | Fault::Hold { between }
+            | Fault::Release { between }
+            | Fault::SetLink(LinkOverride { between, .. }) => {
+                between.iter().map(String::as_str).collect()
+            }
+            Fault::DropAll { host, .. }
+            | Fault::MoveHost { host, .. }
+            | Fault::NatRebind { host } => {
+                vec![host.as_str()]
+            }
+        }
+    }
+}

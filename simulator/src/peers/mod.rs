@@ -26,13 +26,18 @@ pub mod kit_timers;
 pub mod kit_tx;
 mod ua;
 mod ua_call;
+mod ua_io;
 mod ua_reg;
 #[cfg(test)]
 mod ua_tests;
 #[cfg(test)]
 mod ua_tests_more;
+#[cfg(test)]
+mod ua_tests_prop;
 mod ua_uac;
+mod ua_uac_resp;
 mod ua_uas;
+mod ua_uas_dialog;
 #[cfg(test)]
 mod ua_wire;
 pub use gateway::Gateway;

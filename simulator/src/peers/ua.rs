@@ -1,25 +1,24 @@
 //! A scriptable remote user agent: answers OPTIONS and INVITE the way its config says,
 //! places and ends calls when the scenario commands it, registers with digest auth.
 //!
-//! The machine is split by role: this file holds the state and the [`Peer`] plumbing,
-//! `ua_uas` answers requests, `ua_uac` sends them and reads their responses, `ua_reg`
-//! registers, `ua_call` is the dialog state.
+//! The machine is split by role: this file holds the state and the [`Peer`] plumbing;
+//! `ua_io` parses what arrives and moves the transaction layer's output out; `ua_uas` and
+//! `ua_uas_dialog` answer requests; `ua_uac` runs commands and sends requests,
+//! `ua_uac_resp` reads their responses; `ua_reg` registers; `ua_call` is the dialog state.
 
 use super::kit_addr::{resolve_host, PeerError};
-use super::kit_msg::{build_response, is_keepalive, parse_message};
 use super::kit_sdp::SdpSession;
 use super::kit_timers::Timers;
-use super::kit_tx::{Arrival, Transactions, Transmit, TxOutput};
+use super::kit_tx::Transactions;
 use super::ua_call::Call;
 use super::ua_reg::Registration;
 use super::{Peer, PeerContext, PeerEvent, PeerInput, PeerOutput, UaConfig};
-use bytes::Bytes;
 use rand::RngCore;
 use rand_chacha::ChaCha8Rng;
 use std::collections::{BTreeMap, VecDeque};
 use std::net::SocketAddr;
 use std::time::Duration;
-use switchboard_actors::sip::{Message, Method, Request, Response, StatusCode};
+use switchboard_actors::sip::{Request, Response, StatusCode};
 use switchboard_actors::vocab::TransportKind;
 
 /// What a UA is, beyond its config: the gateway's variations on the same machine.
@@ -190,75 +189,6 @@ impl Ua {
         });
     }
 
-    /// Moves the transaction layer's output out, reacting to its timeouts.
-    fn drain(&mut self, now: Duration) {
-        while let Some(o) = self.tx.poll_output() {
-            match o {
-                TxOutput::Send(t) => self.out.push_back(PeerOutput::Send {
-                    transport: t.transport,
-                    to: t.to,
-                    bytes: t.bytes,
-                }),
-                TxOutput::Timeout { method, call_id } => {
-                    self.emit(PeerEvent::TransactionTimeout {
-                        method: method.to_string(),
-                    });
-                    self.on_tx_timeout(now, &method, &call_id);
-                }
-                TxOutput::AckTimeout { call_id } => self.on_ack_timeout(now, &call_id),
-            }
-        }
-    }
-
-    fn on_message(
-        &mut self,
-        now: Duration,
-        transport: TransportKind,
-        from: SocketAddr,
-        bytes: Bytes,
-    ) {
-        if is_keepalive(&bytes) {
-            if transport.is_reliable() && bytes.starts_with(b"\r\n\r\n") {
-                let pong = Bytes::from_static(b"\r\n");
-                self.tx.send_raw(Transmit {
-                    transport,
-                    to: from,
-                    bytes: pong,
-                });
-            }
-            return;
-        }
-        match parse_message(transport, bytes) {
-            Ok(Message::Request(req)) => {
-                let arrival = self.tx.on_request(now, &req, transport, from);
-                self.emit(PeerEvent::RequestReceived {
-                    method: req.method.to_string(),
-                    call_id: req.call_id().unwrap_or("").to_owned(),
-                    retransmission: arrival == Arrival::Retransmission,
-                });
-                if arrival == Arrival::New {
-                    self.on_request(now, req, (transport, from));
-                }
-            }
-            Ok(Message::Response(resp)) => self.on_response(now, resp),
-            Err(e) => {
-                self.emit(PeerEvent::Malformed {
-                    reason: e.fault.to_string(),
-                });
-                let (Some(req), Some(status)) = (e.salvage, e.fault.status()) else {
-                    return;
-                };
-                if req.method == Method::Ack {
-                    return;
-                }
-                let tag = super::kit_msg::new_tag(&mut self.rng);
-                let mut resp = build_response(&req, status, Some(&tag));
-                resp.reason = e.fault.reason_phrase().replace(['\r', '\n'], " ").into();
-                self.send_response(now, &req, resp, (transport, from));
-            }
-        }
-    }
-
     fn fire(&mut self, now: Duration, timer: UaTimer) {
         match timer {
             UaTimer::Register => self.register(now),
@@ -281,6 +211,7 @@ impl Peer for Ua {
             } => self.on_message(now, transport, from, bytes),
             PeerInput::SendFailed { transport, to } => {
                 tracing::debug!(peer = %self.name, %transport, %to, "send failed");
+                self.tx.on_send_failed(transport, to);
             }
             PeerInput::Command(cmd) => self.on_command(now, cmd),
         }

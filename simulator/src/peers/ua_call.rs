@@ -192,6 +192,17 @@ impl Ua {
         }
     }
 
+    /// A request could not be sent at all: like a 503 (RFC 3261 §8.1.3.1).
+    pub(super) fn on_transport_error(&mut self, now: Duration, method: &Method, call_id: &str) {
+        match method {
+            Method::Register => self.registration_failed(now, None),
+            Method::Invite | Method::Bye | Method::Info => {
+                self.end_call(call_id, "transport error")
+            }
+            _ => {}
+        }
+    }
+
     /// Our final response to INVITE got no ACK: a 2xx means the dialog is dead (BYE it).
     pub(super) fn on_ack_timeout(&mut self, now: Duration, call_id: &str) {
         if self.calls.get(call_id).map(|c| c.phase) == Some(Phase::Answered) {

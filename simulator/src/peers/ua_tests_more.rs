@@ -5,8 +5,6 @@ use super::kit_msg::{build_response, parse_message};
 use super::ua_tests::ua_cfg;
 use super::ua_wire::{addr, ctx, Wire};
 use super::{Peer, PeerCommand, PeerEvent, PeerInput, PeerOutput, Ua};
-use bytes::Bytes;
-use proptest::prelude::*;
 use std::collections::VecDeque;
 use std::time::Duration;
 use switchboard_actors::sip::auth::compute::{response, DigestInput};
@@ -270,28 +268,34 @@ fn bad_config_names_the_field() {
     );
 }
 
-const INVITE: &str = "INVITE sip:bob@10.0.0.2 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKp\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:bob@x>\r\nCall-ID: p\r\nCSeq: 1 INVITE\r\nContact: <sip:a@10.0.0.1>\r\nContent-Type: application/sdp\r\nContent-Length: 10\r\n\r\nm=audio 1 ";
-
-proptest! {
-    #[test]
-    fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600), tcp in any::<bool>()) {
-        let mut ua = Ua::new(&ua_cfg("bob"), ctx("bob", 2, DIR)).unwrap();
-        let transport = if tcp { TransportKind::Tcp } else { TransportKind::Udp };
-        ua.handle(Duration::ZERO, PeerInput::Message { transport, from: addr(1), bytes: Bytes::from(bytes) });
-        while ua.poll_output().is_some() {}
-        ua.handle_timeout(Duration::from_secs(100));
-    }
-
-    #[test]
-    fn mutated_requests_never_panic(at in 0..INVITE.len(), junk in "[ -~\r\n]{0,12}", cut in 0..INVITE.len()) {
-        let mut ua = Ua::new(&ua_cfg("bob"), ctx("bob", 2, DIR)).unwrap();
-        let mut text = INVITE.as_bytes().to_vec();
-        text.splice(at..at, junk.bytes());
-        text.truncate(cut.max(at));
-        for t in [Duration::ZERO, Duration::from_millis(600)] {
-            ua.handle(t, PeerInput::Message { transport: TransportKind::Udp, from: addr(1), bytes: Bytes::from(text.clone()) });
-            while ua.poll_output().is_some() {}
+#[test]
+fn tcp_send_failure_ends_the_call() {
+    let mut ua = Ua::new(&ua_cfg("alice"), ctx("alice", 1, DIR)).unwrap();
+    let to = "sip:carol@10.0.0.9:5060;transport=tcp".to_owned();
+    ua.handle(Duration::ZERO, PeerInput::Command(PeerCommand::Call { to }));
+    let mut sent = Vec::new();
+    while let Some(o) = ua.poll_output() {
+        if let PeerOutput::Send { transport, to, .. } = o {
+            sent.push((transport, to));
         }
-        ua.handle_timeout(Duration::from_secs(100));
     }
+    assert_eq!(
+        sent,
+        [(TransportKind::Tcp, "10.0.0.9:5060".parse().unwrap())]
+    );
+    let (transport, to) = sent[0];
+    ua.handle(
+        Duration::from_millis(5),
+        PeerInput::SendFailed { transport, to },
+    );
+    let events: Vec<_> = std::iter::from_fn(|| ua.poll_output()).collect();
+    assert!(events.contains(&PeerOutput::Event(PeerEvent::CallState {
+        call_id: match &events[0] {
+            PeerOutput::Event(PeerEvent::CallState { call_id, .. }) => call_id.clone(),
+            other => panic!("{other:?}"),
+        },
+        state: "ended".into(),
+        reason: Some("transport error".into()),
+    })));
+    assert_eq!(ua.poll_timeout(), None, "no Timer B left behind");
 }

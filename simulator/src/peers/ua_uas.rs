@@ -4,10 +4,9 @@
 //! methods it does not do.
 
 use super::kit_msg::{build_response, new_tag};
-use super::kit_sdp::direction;
 use super::ua::{status, Ua, UaTimer};
 use super::ua_call::{Call, Phase};
-use super::{InviteBehaviour, OptionsBehaviour, PeerEvent};
+use super::{InviteBehaviour, OptionsBehaviour};
 use std::net::SocketAddr;
 use std::time::Duration;
 use switchboard_actors::sip::{Contact, HeaderName, Method, Request, Response, StatusCode, Uri};
@@ -71,7 +70,7 @@ impl Ua {
 
     /// An out-of-dialog style answer: a fresh To tag (or the dialog's), Allow on
     /// 200-to-OPTIONS and 405.
-    fn reply(&mut self, now: Duration, req: &Request, code: StatusCode, flow: Flow) {
+    pub(super) fn reply(&mut self, now: Duration, req: &Request, code: StatusCode, flow: Flow) {
         let tag = new_tag(&mut self.rng);
         let mut resp = build_response(req, code, Some(&tag));
         if code == StatusCode::METHOD_NOT_ALLOWED || req.method == Method::Options {
@@ -82,7 +81,7 @@ impl Ua {
     }
 
     /// The call a request belongs to: same Call-ID, To tag ours, not over.
-    fn dialog_of(&self, req: &Request) -> Option<String> {
+    pub(super) fn dialog_of(&self, req: &Request) -> Option<String> {
         let id = req.call_id().ok()?;
         let call = self.calls.get(id)?;
         let to = req.to().ok()?;
@@ -180,7 +179,7 @@ impl Ua {
     }
 
     /// The answer to the request's offer, or an offer of ours when it had none.
-    fn attach_sdp(&mut self, req: &Request, resp: &mut Response) {
+    pub(super) fn attach_sdp(&mut self, req: &Request, resp: &mut Response) {
         let sdp = match std::str::from_utf8(&req.body) {
             Ok(offer) if offer.contains("m=audio") => self.sdp.answer(offer),
             _ => self.sdp.offer(super::kit_sdp::Direction::SendRecv),
@@ -222,78 +221,6 @@ impl Ua {
         {
             self.invite_response(now, call_id, code);
             self.end_call(call_id, reason);
-        }
-    }
-
-    fn on_reinvite(&mut self, now: Duration, req: Request, flow: Flow) {
-        let Some(id) = self.dialog_of(&req) else {
-            return self.reply(now, &req, StatusCode::CALL_DOES_NOT_EXIST, flow);
-        };
-        let hold = direction(std::str::from_utf8(&req.body).unwrap_or("")).is_hold();
-        let tag = self
-            .calls
-            .get(&id)
-            .and_then(|c| c.local.tag().map(str::to_owned));
-        let mut resp = build_response(&req, StatusCode::OK, tag.as_deref());
-        resp.headers
-            .push(HeaderName::Contact, self.contact(flow.0).to_string());
-        self.attach_sdp(&req, &mut resp);
-        self.send_response(now, &req, resp, flow);
-        let Some(call) = self.calls.get_mut(&id) else {
-            return;
-        };
-        let was_held = std::mem::replace(&mut call.held, hold);
-        match (was_held, hold) {
-            (false, true) => self.call_state(&id, "held", None),
-            (true, false) => self.call_state(&id, "resumed", None),
-            _ => {}
-        }
-    }
-
-    fn on_cancel(&mut self, now: Duration, req: Request, flow: Flow) {
-        let branch = req.top_via().ok().and_then(|v| v.branch.map(str::to_owned));
-        let id = req.call_id().ok().map(str::to_owned).filter(|id| {
-            self.calls.get(id).is_some_and(|c| {
-                !c.uac
-                    && c.invite
-                        .top_via()
-                        .ok()
-                        .and_then(|v| v.branch.map(str::to_owned))
-                        == branch
-            })
-        });
-        let Some(id) = id else {
-            return self.reply(now, &req, StatusCode::CALL_DOES_NOT_EXIST, flow);
-        };
-        self.reply(now, &req, StatusCode::OK, flow);
-        self.finish_incoming(now, &id, 487, "cancelled");
-    }
-
-    fn on_info(&mut self, now: Duration, req: Request, flow: Flow) {
-        let Some(id) = self.dialog_of(&req) else {
-            return self.reply(now, &req, StatusCode::CALL_DOES_NOT_EXIST, flow);
-        };
-        let body = String::from_utf8_lossy(&req.body).into_owned();
-        let ctype = req
-            .content_type()
-            .ok()
-            .flatten()
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        let digit = if ctype.starts_with("application/dtmf-relay") {
-            body.lines().find_map(|l| {
-                l.trim()
-                    .strip_prefix("Signal=")
-                    .map(|d| d.trim().to_owned())
-            })
-        } else if ctype.starts_with("application/dtmf") {
-            Some(body.trim().to_owned())
-        } else {
-            None
-        };
-        self.reply(now, &req, StatusCode::OK, flow);
-        if let Some(digit) = digit.filter(|d| !d.is_empty()) {
-            self.emit(PeerEvent::Dtmf { call_id: id, digit });
         }
     }
 }

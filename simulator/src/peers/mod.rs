@@ -46,6 +46,33 @@ pub use config::{
     RadioConfig, RegistrarConfig, UaConfig,
 };
 pub use event::PeerEvent;
+mod gateway;
+#[cfg(test)]
+mod gateway_tests;
+pub mod kit_addr;
+pub mod kit_msg;
+pub mod kit_sdp;
+pub mod kit_timers;
+pub mod kit_tx;
+mod ua;
+mod ua_call;
+mod ua_io;
+mod ua_reg;
+#[cfg(test)]
+mod ua_tests;
+#[cfg(test)]
+mod ua_tests_more;
+#[cfg(test)]
+mod ua_tests_prop;
+mod ua_uac;
+mod ua_uac_resp;
+mod ua_uas;
+mod ua_uas_dialog;
+#[cfg(test)]
+mod ua_wire;
+pub use gateway::Gateway;
+pub use kit_addr::PeerError;
+pub use ua::Ua;
 
 use bytes::Bytes;
 use rand_chacha::ChaCha8Rng;

@@ -242,6 +242,10 @@ impl TransportSink for Ingress {
             }
             TransportEvent::ConnectionClosed { flow, reason } => {
                 tracing::debug!(remote = %flow.remote, %reason, "connection closed");
+                let _ = self.layer.cast(LayerMsg::ConnectionLost {
+                    kind: flow.kind,
+                    remote: flow.remote,
+                });
             }
             other => tracing::debug!(?other, "transport event ignored"),
         }

@@ -11,6 +11,9 @@
 pub mod net;
 pub mod peers;
 pub mod report;
+pub mod runner;
 pub mod scenario;
+pub mod sweep;
 pub mod time;
 pub mod trace;
+pub mod world;

@@ -15,10 +15,11 @@ use super::response_target::response_target;
 use super::timers::{TimerConfig, TimerConfigError};
 use super::{ClientInvite, ClientNonInvite, ServerInvite, ServerNonInvite};
 use crate::sip::{HeaderName, HeaderValue, Message, Method, Request, Response, Via};
-use crate::vocab::{Flow, Target};
+use crate::vocab::{Flow, Target, TransportKind};
 use rand::RngCore;
 use rand_chacha::ChaCha8Rng;
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::net::SocketAddr;
 use tokio::time::Instant;
 
 /// The transaction layer machine.
@@ -30,6 +31,9 @@ pub struct TransactionLayer {
     servers: HashMap<ServerKey, TxId>,
     clients: HashMap<ClientKey, TxId>,
     live: HashMap<TxId, Key>,
+    /// Client transactions sent over a connection-oriented transport, with where to:
+    /// when that connection is lost, they fail at once (see [`Self::connection_lost`]).
+    streamed: BTreeMap<TxId, (TransportKind, SocketAddr)>,
     out: VecDeque<LayerOutput>,
 }
 
@@ -50,6 +54,7 @@ impl TransactionLayer {
             servers: HashMap::new(),
             clients: HashMap::new(),
             live: HashMap::new(),
+            streamed: BTreeMap::new(),
             out: VecDeque::new(),
         })
     }
@@ -186,12 +191,19 @@ impl TransactionLayer {
             return Err(LayerError::Duplicate);
         }
         let call_id = request.call_id().unwrap_or_default().into();
+        let reliable = target
+            .kind
+            .is_reliable()
+            .then_some((target.kind, target.addr));
         let transaction = if request.method == Method::Invite {
             Transaction::ClientInvite(ClientInvite::new(now, request, target, self.cfg))
         } else {
             Transaction::ClientNonInvite(ClientNonInvite::new(now, request, target, self.cfg))
         };
         let id = self.alloc(Key::Client(key));
+        if let Some(dest) = reliable {
+            self.streamed.insert(id, dest);
+        }
         self.out.push_back(LayerOutput::Spawn {
             id,
             transaction,
@@ -237,9 +249,32 @@ impl TransactionLayer {
         Some(id)
     }
 
+    /// A connection to `remote` over `kind` closed (reset, timed out, closed by the
+    /// peer). Client transactions that went to that address over that transport wait
+    /// for a response that can no longer come on it (RFC 3261 §18.1.2: responses return
+    /// on the request's connection), so each gets a transport error now instead of
+    /// waiting for Timer B/F (§17.1.4). Returns them, in id order.
+    pub fn connection_lost(&mut self, kind: TransportKind, remote: SocketAddr) -> Vec<TxId> {
+        let lost: Vec<TxId> = self
+            .streamed
+            .iter()
+            .filter(|(_, dest)| **dest == (kind, remote))
+            .map(|(id, _)| *id)
+            .collect();
+        for id in &lost {
+            self.streamed.remove(id);
+            self.out.push_back(LayerOutput::Deliver {
+                id: *id,
+                input: Input::TransportError,
+            });
+        }
+        lost
+    }
+
     /// Forgets transaction `id` (it terminated, or its actor died). Returns whether it
     /// was live.
     pub fn remove(&mut self, id: TxId) -> bool {
+        self.streamed.remove(&id);
         match self.live.remove(&id) {
             Some(Key::Client(k)) => self.clients.remove(&k).is_some(),
             Some(Key::Server(k)) => self.servers.remove(&k).is_some(),

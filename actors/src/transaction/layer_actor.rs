@@ -54,6 +54,14 @@ pub enum LayerMsg {
         /// The message that could not be sent.
         message: Message,
     },
+    /// From the transport: the connection to `remote` over `kind` closed; client
+    /// transactions sent that way fail with a transport error.
+    ConnectionLost {
+        /// The transport.
+        kind: crate::vocab::TransportKind,
+        /// The remote end.
+        remote: std::net::SocketAddr,
+    },
     /// Replies with the number of live transaction actors.
     Count(RpcReplyPort<usize>),
     /// Test hook: make the actor of transaction `id` panic.
@@ -222,6 +230,13 @@ impl Actor for TransactionLayerActor {
             }
             LayerMsg::SendFailed { message } => {
                 state.layer.send_failed(&message);
+            }
+            LayerMsg::ConnectionLost { kind, remote } => {
+                let lost = state.layer.connection_lost(kind, remote);
+                if !lost.is_empty() {
+                    tracing::debug!(%remote, count = lost.len(), "connection lost; its client transactions fail");
+                }
+                state.drain(&myself).await;
             }
             LayerMsg::Count(reply) => {
                 let _ = reply.send(state.children.len());

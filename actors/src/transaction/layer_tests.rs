@@ -263,3 +263,39 @@ fn send_failure_reaches_the_transaction() {
     let resp = l.wire.last().unwrap().0.clone();
     assert_eq!(l.layer.send_failed(&resp), Some(id));
 }
+
+/// Regression (found by the simulator's tcp_partition scenario): a request written into
+/// a TCP connection that later broke waited for Timer F (32 s) instead of failing when
+/// the connection closed.
+#[test]
+fn a_lost_connection_fails_the_client_transactions_sent_over_it() {
+    let t0 = Instant::now(); // clock-ok: test code
+    let mut l = Inline::new(10);
+    let tcp = target(TransportKind::Tcp);
+    let over_tcp = l
+        .layer
+        .send_request(t0, request(Method::Options, "a"), tcp.clone())
+        .unwrap();
+    let over_udp = l
+        .layer
+        .send_request(t0, request(Method::Options, "b"), target(TransportKind::Udp))
+        .unwrap();
+    l.pump(t0);
+    let elsewhere = "10.9.9.9:5060".parse().unwrap();
+    assert_eq!(l.layer.connection_lost(TransportKind::Tcp, elsewhere), []);
+    assert_eq!(
+        l.layer.connection_lost(TransportKind::Tcp, tcp.addr),
+        [over_tcp]
+    );
+    l.pump(t0);
+    assert!(l.tu.contains(&TuEvent::Transaction {
+        id: over_tcp,
+        event: TxEvent::TransportError
+    }));
+    assert!(!l.tu.iter().any(|e| matches!(
+        e,
+        TuEvent::Transaction { id, event: TxEvent::TransportError } if *id == over_udp
+    )));
+    // Once failed, it is not failed twice.
+    assert_eq!(l.layer.connection_lost(TransportKind::Tcp, tcp.addr), []);
+}

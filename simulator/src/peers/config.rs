@@ -55,6 +55,19 @@ pub struct UaConfig {
     /// Send a re-INVITE this long after a call is confirmed.
     #[serde(default)]
     pub reinvite_after: Option<SimDuration>,
+    /// Send OPTIONS to a target periodically (a keepalive, or load for long runs).
+    #[serde(default)]
+    pub ping: Option<UaPing>,
+}
+
+/// A UA's periodic OPTIONS.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UaPing {
+    /// A SIP URI or a name in the scenario.
+    pub to: String,
+    /// The interval; the first is sent one interval after the start.
+    pub every: SimDuration,
 }
 
 fn default_expires() -> u32 {

@@ -4,7 +4,7 @@
 //! first when `early_media` — anything else gets 404; the calls it places come from
 //! `sip:<caller_number>@<its ip>;user=phone`, through its proxy when it has one.
 
-use super::kit_addr::PeerError;
+use super::kit_addr::UaError;
 use super::ua::{Profile, Ua};
 use super::{GatewayConfig, OptionsBehaviour, Peer, PeerContext, PeerInput, PeerOutput, UaConfig};
 use std::time::Duration;
@@ -18,19 +18,20 @@ pub struct Gateway {
 impl Gateway {
     /// A gateway from its scenario config; `caller_number` must be a telephone number and
     /// `proxy` (when set) a name in the directory or an `ip:port`.
-    pub fn new(cfg: &GatewayConfig, ctx: PeerContext) -> Result<Gateway, PeerError> {
+    pub fn new(cfg: &GatewayConfig, ctx: PeerContext) -> Result<Gateway, UaError> {
         let digits = cfg
             .caller_number
             .strip_prefix('+')
             .unwrap_or(&cfg.caller_number);
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(PeerError::Invalid {
+            return Err(UaError::Invalid {
                 field: "caller_number",
                 value: cfg.caller_number.clone(),
                 why: "a telephone number is digits with an optional leading `+`",
             });
         }
         let ua_cfg = UaConfig {
+            ping: None,
             user: cfg.caller_number.clone(),
             domain: None,
             password: None,

@@ -10,7 +10,7 @@ use switchboard_actors::vocab::TransportKind;
 /// A peer could not be built from its config.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-pub enum PeerError {
+pub enum UaError {
     /// A field names a host or peer the scenario does not have.
     #[error("`{field}`: `{value}` is neither a name in the scenario nor an ip:port")]
     UnknownName {
@@ -50,7 +50,7 @@ pub fn resolve_host(
     text: &str,
     directory: &BTreeMap<String, SocketAddr>,
     field: &'static str,
-) -> Result<SocketAddr, PeerError> {
+) -> Result<SocketAddr, UaError> {
     if let Some(a) = directory.get(text) {
         return Ok(*a);
     }
@@ -60,7 +60,7 @@ pub fn resolve_host(
     if let Ok(ip) = text.parse::<IpAddr>() {
         return Ok(SocketAddr::new(ip, 5060));
     }
-    Err(PeerError::UnknownName {
+    Err(UaError::UnknownName {
         field,
         value: text.to_owned(),
     })
@@ -95,16 +95,16 @@ pub fn resolve_target(
     directory: &BTreeMap<String, SocketAddr>,
     field: &'static str,
     fallback: Option<SocketAddr>,
-) -> Result<Target, PeerError> {
+) -> Result<Target, UaError> {
     let text = text.trim();
     if text.starts_with("sip:") || text.starts_with("sips:") {
-        let uri = Uri::parse(text).map_err(|e| PeerError::Invalid {
+        let uri = Uri::parse(text).map_err(|e| UaError::Invalid {
             field,
             value: text.to_owned(),
             why: e.0,
         })?;
         let Uri::Sip(sip) = &uri else {
-            return Err(PeerError::Invalid {
+            return Err(UaError::Invalid {
                 field,
                 value: text.to_owned(),
                 why: "not a SIP URI",
@@ -112,7 +112,7 @@ pub fn resolve_target(
         };
         let addr = uri_addr(sip, directory)
             .or(fallback)
-            .ok_or_else(|| PeerError::UnknownName {
+            .ok_or_else(|| UaError::UnknownName {
                 field,
                 value: sip.host.to_string(),
             })?;
@@ -160,7 +160,7 @@ mod tests {
         );
         assert!(matches!(
             resolve_target("nobody", &dir, "to", None),
-            Err(PeerError::UnknownName { field: "to", .. })
+            Err(UaError::UnknownName { field: "to", .. })
         ));
         assert!(resolve_target("sip:bad@@", &dir, "to", None).is_err());
         let via_proxy = resolve_target("sip:a@example.com", &dir, "to", Some(dir["proxy"]));

@@ -36,14 +36,14 @@ mod registrar_register;
 #[cfg(test)]
 mod registrar_tests;
 pub use location_view::BindingView;
-pub use proxy_error::PeerError;
+pub use proxy_error::ServerError;
 pub use push::PushBackend;
 pub use radio::Radio;
 pub use registrar::Registrar;
 
 pub use config::{
     GatewayConfig, InviteBehaviour, OptionsBehaviour, PeerKind, ProxyFailure, PushConfig,
-    RadioConfig, RegistrarConfig, UaConfig,
+    RadioConfig, RegistrarConfig, UaConfig, UaPing,
 };
 pub use event::PeerEvent;
 mod gateway;
@@ -71,7 +71,7 @@ mod ua_uas_dialog;
 #[cfg(test)]
 mod ua_wire;
 pub use gateway::Gateway;
-pub use kit_addr::PeerError;
+pub use kit_addr::UaError;
 pub use ua::Ua;
 
 use bytes::Bytes;

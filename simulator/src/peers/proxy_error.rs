@@ -3,7 +3,7 @@
 /// A peer config the simulator refuses, naming the field at fault.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-pub enum PeerError {
+pub enum ServerError {
     /// A field that must not be empty is.
     #[error("`{field}` must not be empty")]
     Empty {
@@ -44,15 +44,15 @@ pub enum PeerError {
     },
 }
 
-impl PeerError {
+impl ServerError {
     /// The name of the config field at fault.
     pub fn field(&self) -> &'static str {
         match self {
-            PeerError::Empty { field }
-            | PeerError::OutOfRange { field, .. }
-            | PeerError::UnknownUser { field, .. } => field,
-            PeerError::UnknownAlgorithm { .. } => "algorithm",
-            PeerError::ExpiresOutOfOrder { .. } => "min_expires",
+            ServerError::Empty { field }
+            | ServerError::OutOfRange { field, .. }
+            | ServerError::UnknownUser { field, .. } => field,
+            ServerError::UnknownAlgorithm { .. } => "algorithm",
+            ServerError::ExpiresOutOfOrder { .. } => "min_expires",
         }
     }
 }

@@ -10,7 +10,7 @@ use super::proxy::{Incoming, ProxyCore};
 use super::proxy_forward::Target;
 use super::proxy_receive::Received;
 use super::registrar_register::register_and_answer;
-use super::{BindingView, PeerContext, PeerError, PeerEvent, PeerInput, PeerOutput, PushConfig};
+use super::{BindingView, PeerContext, PeerEvent, PeerInput, PeerOutput, PushConfig, ServerError};
 use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;
 use switchboard_actors::sip::{HeaderName, Method, Request, StatusCode, Uri};
@@ -47,19 +47,19 @@ pub struct PushBackend {
 impl PushBackend {
     /// Builds the backend; refuses an empty domain, `push_loss` outside 0–1, and a
     /// `dial_whom` entry naming someone not in `users`.
-    pub fn new(cfg: &PushConfig, ctx: PeerContext) -> Result<PushBackend, PeerError> {
+    pub fn new(cfg: &PushConfig, ctx: PeerContext) -> Result<PushBackend, ServerError> {
         if cfg.domain.trim().is_empty() {
-            return Err(PeerError::Empty { field: "domain" });
+            return Err(ServerError::Empty { field: "domain" });
         }
         if !(0.0..=1.0).contains(&cfg.push_loss) {
-            return Err(PeerError::OutOfRange {
+            return Err(ServerError::OutOfRange {
                 field: "push_loss",
                 value: cfg.push_loss.to_string(),
                 range: "0 to 1",
             });
         }
         if let Some(user) = cfg.dial_whom.values().find(|u| !cfg.users.contains_key(*u)) {
-            return Err(PeerError::UnknownUser {
+            return Err(ServerError::UnknownUser {
                 field: "dial_whom",
                 user: user.clone(),
             });

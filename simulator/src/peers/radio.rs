@@ -9,7 +9,7 @@
 //! ```
 
 use super::RadioConfig;
-use super::{AppSignal, PeerCommand, PeerContext, PeerError, PeerEvent, PeerInput, PeerOutput};
+use super::{AppSignal, PeerCommand, PeerContext, PeerEvent, PeerInput, PeerOutput, ServerError};
 use std::collections::VecDeque;
 use std::time::Duration;
 
@@ -45,9 +45,9 @@ pub struct Radio {
 
 impl Radio {
     /// A radio for `cfg.phone`, idle; refuses an empty phone name.
-    pub fn new(cfg: &RadioConfig, _ctx: PeerContext) -> Result<Radio, PeerError> {
+    pub fn new(cfg: &RadioConfig, _ctx: PeerContext) -> Result<Radio, ServerError> {
         if cfg.phone.trim().is_empty() {
-            return Err(PeerError::Empty { field: "phone" });
+            return Err(ServerError::Empty { field: "phone" });
         }
         Ok(Radio {
             cfg: cfg.clone(),

@@ -7,8 +7,8 @@ use super::proxy::{Incoming, ProxyCore};
 use super::proxy_receive::Received;
 use super::registrar_auth::{DigestGate, Verdict};
 use super::{
-    BindingView, PeerCommand, PeerContext, PeerError, PeerEvent, PeerInput, PeerOutput,
-    ProxyFailure, RegistrarConfig,
+    BindingView, PeerCommand, PeerContext, PeerEvent, PeerInput, PeerOutput, ProxyFailure,
+    RegistrarConfig, ServerError,
 };
 use std::time::Duration;
 use switchboard_actors::sip::auth::Algorithm;
@@ -25,20 +25,20 @@ pub struct Registrar {
 impl Registrar {
     /// Builds the registrar from its scenario config; refuses an empty domain, an
     /// algorithm other than MD5 or SHA-256, and `min_expires > max_expires`.
-    pub fn new(cfg: &RegistrarConfig, ctx: PeerContext) -> Result<Registrar, PeerError> {
+    pub fn new(cfg: &RegistrarConfig, ctx: PeerContext) -> Result<Registrar, ServerError> {
         if cfg.domain.trim().is_empty() {
-            return Err(PeerError::Empty { field: "domain" });
+            return Err(ServerError::Empty { field: "domain" });
         }
         let algorithm = match Algorithm::from_token(cfg.algorithm.trim()) {
             Some(a @ (Algorithm::Md5 | Algorithm::Sha256)) => a,
             _ => {
-                return Err(PeerError::UnknownAlgorithm {
+                return Err(ServerError::UnknownAlgorithm {
                     value: cfg.algorithm.clone(),
                 })
             }
         };
         if cfg.min_expires > cfg.max_expires {
-            return Err(PeerError::ExpiresOutOfOrder {
+            return Err(ServerError::ExpiresOutOfOrder {
                 min_expires: cfg.min_expires,
                 max_expires: cfg.max_expires,
             });

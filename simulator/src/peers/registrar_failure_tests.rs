@@ -31,7 +31,7 @@ fn sha256_and_bad_configs() {
     let e = Registrar::new(&c, ctx("proxy")).err().unwrap();
     assert!(matches!(
         e,
-        PeerError::ExpiresOutOfOrder {
+        ServerError::ExpiresOutOfOrder {
             min_expires: 7200,
             max_expires: 3600
         }

@@ -6,7 +6,7 @@
 //! `ua_uas_dialog` answer requests; `ua_uac` runs commands and sends requests,
 //! `ua_uac_resp` reads their responses; `ua_reg` registers; `ua_call` is the dialog state.
 
-use super::kit_addr::{resolve_host, PeerError};
+use super::kit_addr::{resolve_host, UaError};
 use super::kit_sdp::SdpSession;
 use super::kit_timers::Timers;
 use super::kit_tx::Transactions;
@@ -69,7 +69,7 @@ pub struct Ua {
 
 impl Ua {
     /// A UA from its scenario config; names (registrar, proxy) must be in the directory.
-    pub fn new(cfg: &UaConfig, ctx: PeerContext) -> Result<Ua, PeerError> {
+    pub fn new(cfg: &UaConfig, ctx: PeerContext) -> Result<Ua, UaError> {
         Ua::with_profile(cfg, ctx, Profile::default())
     }
 
@@ -77,12 +77,12 @@ impl Ua {
         cfg: &UaConfig,
         mut ctx: PeerContext,
         profile: Profile,
-    ) -> Result<Ua, PeerError> {
+    ) -> Result<Ua, UaError> {
         if ctx.transports.is_empty() {
-            return Err(PeerError::NoTransport);
+            return Err(UaError::NoTransport);
         }
         if cfg.user.is_empty() || !cfg.user.bytes().all(|b| b.is_ascii_graphic() && b != b'@') {
-            return Err(PeerError::Invalid {
+            return Err(UaError::Invalid {
                 field: "user",
                 value: cfg.user.clone(),
                 why: "a user name is non-empty printable text without `@`",

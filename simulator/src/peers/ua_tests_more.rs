@@ -259,7 +259,7 @@ fn bad_config_names_the_field() {
     assert!(
         matches!(
             err,
-            super::PeerError::UnknownName {
+            super::UaError::UnknownName {
                 field: "registrar",
                 ..
             }

@@ -1,0 +1,283 @@
+//! Building a run's world from its scenario: hosts and links on the virtual network, the
+//! engines under test (real `switchboard::Engine`s on it), the peers in their shells —
+//! and taking it down again at the end, with the leak checks.
+
+use super::invariants::Violation;
+use super::peer_shell::PeerShell;
+use super::WorldError;
+use crate::net::{LinkConfig, NatConfig, SimNet};
+use crate::peers::{self, AppSignal, Peer, PeerCommand, PeerContext, PeerKind};
+use crate::scenario::{LinkSpec, Scenario};
+use crate::trace::{Record, Trace};
+use futures::StreamExt;
+use rand::{RngCore, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use switchboard::{Engine, EngineConfig, EngineState, SocketTransports};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+
+/// A running world.
+pub(crate) struct World {
+    pub(crate) net: SimNet,
+    pub(crate) engines: BTreeMap<String, Arc<Engine>>,
+    pub(crate) peers: BTreeMap<String, mpsc::UnboundedSender<PeerCommand>>,
+    pub(crate) directory: BTreeMap<String, SocketAddr>,
+    pub(crate) defaults: LinkConfig,
+    shells: Vec<(String, JoinHandle<std::io::Result<()>>)>,
+    forwarders: Vec<JoinHandle<()>>,
+    pub(crate) actions: std::sync::Mutex<Vec<JoinHandle<()>>>,
+    _app: mpsc::UnboundedReceiver<(String, AppSignal)>,
+}
+
+/// `spec` laid over the simulator's link defaults.
+pub(crate) fn link_config(base: &LinkConfig, spec: &LinkSpec) -> LinkConfig {
+    LinkConfig {
+        latency: spec.latency.map_or(base.latency, |d| d.0),
+        jitter: spec.jitter.map_or(base.jitter, |d| d.0),
+        loss: spec.loss.unwrap_or(base.loss),
+        duplicate: spec.duplicate.unwrap_or(base.duplicate),
+        reorder: spec.reorder.unwrap_or(base.reorder),
+        bandwidth_bps: spec.bandwidth.or(base.bandwidth_bps),
+        queue_limit: spec.queue_limit.unwrap_or(base.queue_limit),
+        tcp_timeout: spec.tcp_timeout.map_or(base.tcp_timeout, |d| d.0),
+    }
+}
+
+impl World {
+    pub(crate) async fn build(
+        scenario: &Scenario,
+        seed: u64,
+        epoch: Instant,
+        trace: Trace,
+    ) -> Result<World, WorldError> {
+        let fail = |reason: String| WorldError::Build {
+            file: scenario.file.clone(),
+            reason,
+        };
+        let mut master = ChaCha8Rng::seed_from_u64(seed);
+        let defaults = link_config(&LinkConfig::default(), &scenario.network.defaults);
+        let net = SimNet::new(epoch, fork(&mut master), trace.clone(), defaults.clone());
+        let mut directory = BTreeMap::new();
+        for user in &scenario.users {
+            net.add_host(&user.name, user.address)
+                .map_err(|e| fail(e.to_string()))?;
+            if let Some(nat) = &user.nat {
+                let cfg = NatConfig {
+                    public_ip: nat.public,
+                    binding_timeout: nat.binding_timeout.0,
+                };
+                net.set_nat(&user.name, cfg)
+                    .map_err(|e| fail(e.to_string()))?;
+            }
+            let port = user.listen.first().map_or(5060, |(_, p)| *p);
+            directory.insert(user.name.clone(), SocketAddr::new(user.address, port));
+        }
+        for peer in &scenario.peers {
+            if let Some(addr) = peer.address {
+                net.add_host(&peer.name, addr.ip())
+                    .map_err(|e| fail(e.to_string()))?;
+                directory.insert(peer.name.clone(), addr);
+            }
+        }
+        for link in &scenario.network.links {
+            let [a, b] = &link.between;
+            let cfg = link_config(&defaults, &scenario.network.link(a, b));
+            net.set_link(a, b, cfg).map_err(|e| fail(e.to_string()))?;
+        }
+        let mut engines = BTreeMap::new();
+        let mut forwarders = Vec::new();
+        for user in &scenario.users {
+            let mut cfg = EngineConfig::builder().seed(master.next_u64());
+            for (kind, port) in &user.listen {
+                cfg = cfg.listen(*kind, SocketAddr::new(user.address, *port));
+            }
+            if let Some(t) = &user.timers {
+                let ms = |d: Option<crate::time::SimDuration>, default: u64| {
+                    d.map_or(default, |d| {
+                        u64::try_from(d.0.as_millis()).unwrap_or(u64::MAX)
+                    })
+                };
+                cfg = cfg.timers(ms(t.t1, 500), ms(t.t2, 4000), ms(t.t4, 5000));
+            }
+            let cfg = cfg
+                .build()
+                .map_err(|e| fail(format!("user `{}`: {e}", user.name)))?;
+            let network = net.network(&user.name).map_err(|e| fail(e.to_string()))?;
+            let mut builder = Engine::builder()
+                .config(cfg)
+                .transports(Arc::new(SocketTransports::new(network)));
+            let events = builder.subscribe();
+            forwarders.push(tokio::spawn(forward_events(
+                user.name.clone(),
+                events,
+                trace.clone(),
+                epoch,
+            )));
+            let engine = builder
+                .start()
+                .await
+                .map_err(|e| fail(format!("user `{}` did not start: {e}", user.name)))?;
+            engines.insert(user.name.clone(), Arc::new(engine));
+        }
+        let (app_tx, app_rx) = mpsc::unbounded_channel();
+        let mut peers = BTreeMap::new();
+        let mut shells = Vec::new();
+        for spec in &scenario.peers {
+            let local = spec
+                .address
+                .unwrap_or_else(|| SocketAddr::from(([0, 0, 0, 0], 0)));
+            let ctx = PeerContext {
+                name: spec.name.clone(),
+                local,
+                transports: spec.transports.clone(),
+                directory: directory.clone(),
+                rng: fork(&mut master),
+            };
+            let machine = new_peer(&spec.kind, ctx)
+                .map_err(|e| fail(format!("peer `{}`: {e}", spec.name)))?;
+            let net_handle = match spec.address {
+                Some(_) => Some(net.network(&spec.name).map_err(|e| fail(e.to_string()))?),
+                None => None,
+            };
+            let shell = PeerShell {
+                name: spec.name.clone(),
+                net: net_handle,
+                local,
+                transports: spec.transports.clone(),
+                trace: trace.clone(),
+                epoch,
+                app: app_tx.clone(),
+            };
+            let (tx, rx) = mpsc::unbounded_channel();
+            shells.push((spec.name.clone(), tokio::spawn(shell.run(machine, rx))));
+            peers.insert(spec.name.clone(), tx);
+        }
+        Ok(World {
+            net,
+            engines,
+            peers,
+            directory,
+            defaults,
+            shells,
+            forwarders,
+            actions: std::sync::Mutex::new(Vec::new()),
+            _app: app_rx,
+        })
+    }
+
+    /// Ends the run: checks that nothing is left in flight, shuts everything down and
+    /// checks that nothing leaked.
+    pub(crate) async fn finish(self, _trace: &Trace) -> Vec<Violation> {
+        let mut violations = Vec::new();
+        let actions = std::mem::take(&mut *self.actions.lock().unwrap_or_else(|e| e.into_inner()));
+        for action in actions {
+            if action.is_finished() {
+                let _ = action.await;
+            } else {
+                action.abort();
+                violations.push(Violation::ActionStuck);
+            }
+        }
+        for (user, engine) in &self.engines {
+            if engine.state() == EngineState::Stopped {
+                continue;
+            }
+            match engine.stats().await {
+                Ok(stats) if stats.transactions > 0 || stats.pending_requests > 0 => violations
+                    .push(Violation::LeftInFlight {
+                        user: user.clone(),
+                        transactions: stats.transactions,
+                        requests: stats.pending_requests,
+                    }),
+                Ok(_) => {}
+                Err(e) => violations.push(Violation::EngineGone {
+                    user: user.clone(),
+                    error: e.to_string(),
+                }),
+            }
+            if let Err(e) = engine.shutdown().await {
+                violations.push(Violation::EngineGone {
+                    user: user.clone(),
+                    error: e.to_string(),
+                });
+            }
+        }
+        drop(self.engines);
+        drop(self.peers);
+        for (peer, shell) in self.shells {
+            match shell.await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => violations.push(Violation::PeerFailed {
+                    peer,
+                    error: e.to_string(),
+                }),
+                Err(e) => violations.push(Violation::PeerFailed {
+                    peer,
+                    error: e.to_string(),
+                }),
+            }
+        }
+        for forwarder in self.forwarders {
+            let _ = forwarder.await;
+        }
+        // Let closing connections and stopping actors finish on the simulated clock.
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        let sockets = self.net.bound_sockets();
+        let connections = self.net.open_connections();
+        if sockets > 0 || connections > 0 {
+            violations.push(Violation::NetLeak {
+                sockets,
+                connections,
+            });
+        }
+        drop(self.net);
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        let tasks = tokio::runtime::Handle::current()
+            .metrics()
+            .num_alive_tasks();
+        if tasks > 0 {
+            violations.push(Violation::TasksLeaked { tasks });
+        }
+        violations
+    }
+}
+
+/// A fresh RNG seeded from the run's master RNG (forks are drawn in a fixed order).
+fn fork(master: &mut ChaCha8Rng) -> ChaCha8Rng {
+    ChaCha8Rng::seed_from_u64(master.next_u64())
+}
+
+fn new_peer(
+    kind: &PeerKind,
+    ctx: PeerContext,
+) -> Result<Box<dyn Peer>, Box<dyn std::error::Error>> {
+    Ok(match kind {
+        PeerKind::Ua(cfg) => Box::new(peers::Ua::new(cfg, ctx)?),
+        PeerKind::Gateway(cfg) => Box::new(peers::Gateway::new(cfg, ctx)?),
+        PeerKind::Registrar(cfg) => Box::new(peers::Registrar::new(cfg, ctx)?),
+        PeerKind::Push(cfg) => Box::new(peers::PushBackend::new(cfg, ctx)?),
+        PeerKind::Radio(cfg) => Box::new(peers::Radio::new(cfg, ctx)?),
+    })
+}
+
+async fn forward_events(
+    user: String,
+    mut events: switchboard::EventStream,
+    trace: Trace,
+    epoch: Instant,
+) {
+    while let Some(event) = events.next().await {
+        let event = serde_json::to_value(&event).unwrap_or_default();
+        trace.push(
+            epoch.elapsed(),
+            Record::Engine {
+                user: user.clone(),
+                event,
+            },
+        );
+    }
+}

@@ -199,6 +199,20 @@ impl Actor for TransactionLayerActor {
         })
     }
 
+    /// The layer stops (engine shutdown, or its failure): its transactions stop with it
+    /// rather than living on until their timers end them (found by the simulator's
+    /// sweep: a server transaction outlived the engine by Timer J).
+    async fn post_stop(
+        &self,
+        _myself: ActorRef<LayerMsg>,
+        state: &mut LayerState,
+    ) -> Result<(), ActorProcessingErr> {
+        for child in state.children.values() {
+            child.stop(Some("transaction layer stopped".to_owned()));
+        }
+        Ok(())
+    }
+
     async fn handle(
         &self,
         myself: ActorRef<LayerMsg>,

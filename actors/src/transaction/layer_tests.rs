@@ -278,7 +278,11 @@ fn a_lost_connection_fails_the_client_transactions_sent_over_it() {
         .unwrap();
     let over_udp = l
         .layer
-        .send_request(t0, request(Method::Options, "b"), target(TransportKind::Udp))
+        .send_request(
+            t0,
+            request(Method::Options, "b"),
+            target(TransportKind::Udp),
+        )
         .unwrap();
     l.pump(t0);
     let elsewhere = "10.9.9.9:5060".parse().unwrap();

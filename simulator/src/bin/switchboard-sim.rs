@@ -55,6 +55,10 @@ enum Command {
         /// Print the ladder diagram instead of the trace.
         #[arg(long)]
         ladder: bool,
+        /// Add the random faults `sweep --faults random` adds for this seed (to replay a
+        /// failing sweep run).
+        #[arg(long, value_enum)]
+        faults: Option<Faults>,
     },
     /// Run many seeds per scenario and check the invariants after each.
     Sweep {
@@ -88,7 +92,12 @@ fn main() -> ExitCode {
             report,
             jobs,
         } => run(&paths, seed, &report, jobs),
-        Command::Replay { file, seed, ladder } => replay(file, seed, ladder),
+        Command::Replay {
+            file,
+            seed,
+            ladder,
+            faults,
+        } => replay(file, seed, ladder, faults.is_some()),
         Command::Sweep {
             paths,
             seeds,
@@ -180,12 +189,16 @@ fn replay(
     file: PathBuf,
     seed: Option<u64>,
     ladder: bool,
+    random_faults: bool,
 ) -> Result<bool, Box<dyn std::error::Error>> {
     let report = runner::run_job(&Job {
         file,
         seed,
-        options: RunOptions::default(),
-        transform: None,
+        options: RunOptions {
+            invariants_only: random_faults,
+        },
+        transform: random_faults
+            .then_some(switchboard_sim::sweep::add_random_faults as fn(&mut _, u64)),
     });
     let output = report.result.as_ref().map_err(|e| e.clone())?;
     let mut out = std::io::stdout().lock();
@@ -245,9 +258,14 @@ fn sweep(
                 };
                 writeln!(
                     out,
-                    "FAIL {} --seed {}: {}",
+                    "FAIL {} --seed {}{}: {}",
                     r.file.display(),
                     r.seed,
+                    if random_faults {
+                        " --faults random"
+                    } else {
+                        ""
+                    },
                     why.join("; ")
                 )?;
             }

@@ -200,6 +200,9 @@ pub enum PeerCommand {
     CellularAnswer,
     /// Radio: the cellular call ended.
     CellularEnd,
+    /// The run's `duration` is over: start nothing new (periodic pings, registration
+    /// refreshes); finish what is in flight. The world sends this to every peer.
+    Quiesce,
 }
 
 /// What every peer is built with: its identity on the network and its seeded RNG.

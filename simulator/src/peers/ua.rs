@@ -6,7 +6,7 @@
 //! `ua_uas_dialog` answer requests; `ua_uac` runs commands and sends requests,
 //! `ua_uac_resp` reads their responses; `ua_reg` registers; `ua_call` is the dialog state.
 
-use super::kit_addr::{resolve_host, UaError};
+use super::kit_addr::{resolve_host, resolve_target, UaError};
 use super::kit_sdp::SdpSession;
 use super::kit_timers::Timers;
 use super::kit_tx::Transactions;
@@ -43,6 +43,8 @@ pub(super) enum UaTimer {
     Hangup(String),
     /// Re-INVITE a confirmed call.
     Reinvite(String),
+    /// Send the periodic OPTIONS (`ping` in the config).
+    Ping,
 }
 
 /// A scriptable remote user agent (see the module docs).
@@ -126,6 +128,17 @@ impl Ua {
             ua.reg = Some(Registration::new(addr, cfg));
             ua.timers.set(Duration::ZERO, UaTimer::Register);
         }
+        if let Some(ping) = &cfg.ping {
+            resolve_target(&ping.to, &ua.directory, "ping.to", ua.proxy)?;
+            if ping.every.0.is_zero() {
+                return Err(UaError::Invalid {
+                    field: "ping.every",
+                    value: ping.every.to_string(),
+                    why: "the interval must be longer than zero",
+                });
+            }
+            ua.timers.set(ping.every.0, UaTimer::Ping);
+        }
         Ok(ua)
     }
 
@@ -196,6 +209,12 @@ impl Ua {
             UaTimer::Hangup(call_id) => self.hangup(now, &call_id),
             UaTimer::Reinvite(call_id) => {
                 self.reinvite(now, &call_id, super::kit_sdp::Direction::SendRecv)
+            }
+            UaTimer::Ping => {
+                if let Some(ping) = self.cfg.ping.clone() {
+                    self.on_command(now, super::PeerCommand::SendOptions { to: ping.to });
+                    self.timers.set(now + ping.every.0, UaTimer::Ping);
+                }
             }
         }
     }

@@ -51,6 +51,10 @@ impl Ua {
                 });
             }
             PeerCommand::Register => self.register(now),
+            PeerCommand::Quiesce => {
+                self.timers.cancel(&super::ua::UaTimer::Ping);
+                self.timers.cancel(&super::ua::UaTimer::Register);
+            }
             other => tracing::debug!(peer = %self.name, ?other, "command not for a UA"),
         }
     }

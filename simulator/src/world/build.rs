@@ -20,6 +20,10 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
+/// How long the end of a run waits for transactions still in flight to end by their
+/// own timers (64 × T1 with the default T1, plus Timer K's T4 and a margin).
+const GRACE: std::time::Duration = std::time::Duration::from_secs(70);
+
 /// A running world.
 pub(crate) struct World {
     pub(crate) net: SimNet,
@@ -169,6 +173,28 @@ impl World {
         })
     }
 
+    /// Tells every peer the run's duration is over (start nothing new).
+    pub(crate) fn quiesce(&self) {
+        for tx in self.peers.values() {
+            let _ = tx.send(PeerCommand::Quiesce);
+        }
+    }
+
+    /// Whether any running engine still has transactions or requests in flight.
+    async fn busy(&self) -> bool {
+        for engine in self.engines.values() {
+            if engine.state() == EngineState::Stopped {
+                continue;
+            }
+            if let Ok(s) = engine.stats().await {
+                if s.transactions > 0 || s.pending_requests > 0 {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
     /// Ends the run: checks that nothing is left in flight, shuts everything down and
     /// checks that nothing leaked.
     pub(crate) async fn finish(self, _trace: &Trace) -> Vec<Violation> {
@@ -181,6 +207,12 @@ impl World {
                 action.abort();
                 violations.push(Violation::ActionStuck);
             }
+        }
+        // A request that arrived near the end legitimately keeps its transaction for up
+        // to 64*T1 (Timer J/H/F); wait that long, no longer, for everything to end.
+        let grace_end = Instant::now() + GRACE;
+        while Instant::now() < grace_end && self.busy().await {
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
         }
         for (user, engine) in &self.engines {
             if engine.state() == EngineState::Stopped {

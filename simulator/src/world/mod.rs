@@ -126,6 +126,8 @@ async fn run_in_world(
     );
     let world = build::World::build(scenario, seed, epoch, trace.clone()).await?;
     let probes = steps::play(scenario, &world, epoch, &trace).await;
+    tokio::time::sleep_until(epoch + scenario.duration.0).await;
+    world.quiesce();
     tokio::time::sleep_until(epoch + scenario.end().0).await;
     let mut violations = world.finish(&trace).await;
     let sim_time = epoch.elapsed();

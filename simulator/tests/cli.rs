@@ -79,9 +79,18 @@ min = 3
     assert!(text.contains("bob answers three times"), "{text}");
     assert!(text.contains("trace.jsonl"), "{text}");
     assert!(text.contains("OPTIONS"), "ladder missing: {text}");
-    let run_dir = std::fs::read_dir(&report).unwrap().next().unwrap().unwrap().path();
+    let run_dir = std::fs::read_dir(&report)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
     for f in ["trace.jsonl", "ladder.txt", "ladder.html"] {
-        assert!(run_dir.join(f).is_file(), "{f} not written in {}", run_dir.display());
+        assert!(
+            run_dir.join(f).is_file(),
+            "{f} not written in {}",
+            run_dir.display()
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

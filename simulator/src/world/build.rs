@@ -256,8 +256,9 @@ impl World {
         for forwarder in self.forwarders {
             let _ = forwarder.await;
         }
-        // Let closing connections and stopping actors finish on the simulated clock.
-        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        // Let closing connections (a lost FIN is retransmitted with backoff) and stopping
+        // actors finish on the simulated clock.
+        tokio::time::sleep(std::time::Duration::from_secs(10)).await;
         let sockets = self.net.bound_sockets();
         let connections = self.net.open_connections();
         if sockets > 0 || connections > 0 {

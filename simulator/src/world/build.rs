@@ -31,6 +31,9 @@ pub(crate) struct World {
     pub(crate) peers: BTreeMap<String, mpsc::UnboundedSender<PeerCommand>>,
     pub(crate) directory: BTreeMap<String, SocketAddr>,
     pub(crate) defaults: LinkConfig,
+    /// The scenario's links, for `set_link` faults (fields they leave out keep the
+    /// pair's configured values).
+    pub(crate) network: crate::scenario::NetworkSpec,
     shells: Vec<(String, JoinHandle<std::io::Result<()>>)>,
     forwarders: Vec<JoinHandle<()>>,
     pub(crate) actions: std::sync::Mutex<Vec<JoinHandle<()>>>,
@@ -166,6 +169,7 @@ impl World {
             peers,
             directory,
             defaults,
+            network: scenario.network.clone(),
             shells,
             forwarders,
             actions: std::sync::Mutex::new(Vec::new()),

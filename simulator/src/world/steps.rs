@@ -150,7 +150,8 @@ pub(crate) fn apply(world: &World, fault: &Fault) {
         Fault::NatRebind { host } => net.nat_rebind(host),
         Fault::SetLink(over) => {
             let [a, b] = &over.between;
-            net.set_link(a, b, link_config(&world.defaults, &over.link))
+            let base = link_config(&world.defaults, &world.network.link(a, b));
+            net.set_link(a, b, link_config(&base, &over.link))
         }
     };
     if let Err(e) = result {

@@ -61,6 +61,8 @@ pub(super) struct Call {
     pub planned: Option<u16>,
     /// UAC: the direction of our outstanding re-INVITE.
     pub reinvite: Option<Direction>,
+    /// How many times the INVITE was re-sent with credentials (401/407).
+    pub auth_tries: u8,
 }
 
 impl Ua {

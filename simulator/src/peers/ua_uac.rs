@@ -155,6 +155,7 @@ impl Ua {
             held: false,
             planned: None,
             reinvite: None,
+            auth_tries: 0,
         };
         self.calls.insert(call_id.clone(), call);
         self.send_request(now, req, hop);

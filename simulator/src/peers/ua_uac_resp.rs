@@ -2,12 +2,14 @@
 //! INVITE responses drive the call (ringing, answered and ACKed, re-ACK of a
 //! retransmitted 2xx, the ACK and BYE of a 2xx that crossed our CANCEL, rejection).
 
+use super::kit_msg::new_branch;
 use super::kit_tx::{Arrival, Transmit};
 use super::ua::Ua;
 use super::ua_call::Phase;
 use super::PeerEvent;
 use std::time::Duration;
-use switchboard_actors::sip::{Contact, Message, Method, Response};
+use switchboard_actors::sip::auth::{DigestChallenge, DigestClient, Password};
+use switchboard_actors::sip::{Contact, HeaderName, Message, Method, Response};
 
 impl Ua {
     pub(super) fn on_response(&mut self, now: Duration, resp: Response) {
@@ -34,6 +36,57 @@ impl Ua {
         }
     }
 
+    /// Answers a 401/407 to our INVITE (RFC 3261 §22.2): the same INVITE with the next
+    /// CSeq, a new branch and credentials for the challenge. False when there is no
+    /// password or no challenge we can answer (the call then ends as rejected).
+    fn retry_invite_with_auth(&mut self, now: Duration, call_id: &str, resp: &Response) -> bool {
+        let (challenge_name, auth_name) = if resp.status.as_u16() == 401 {
+            (HeaderName::WwwAuthenticate, HeaderName::Authorization)
+        } else {
+            (
+                HeaderName::ProxyAuthenticate,
+                HeaderName::ProxyAuthorization,
+            )
+        };
+        let values = resp.headers.get_all(&challenge_name).map(|v| v.as_str());
+        let (Some(password), Ok(challenge)) = (
+            self.cfg.password.clone(),
+            DigestChallenge::first_supported(values),
+        ) else {
+            return false;
+        };
+        let Some(call) = self.calls.get(call_id) else {
+            return false;
+        };
+        let (mut req, hop, seq) = (call.invite.clone(), call.flow, call.cseq + 1);
+        let mut client = DigestClient::new(self.cfg.user.clone(), Password::new(password));
+        let uri = req.uri.to_string();
+        let creds = client.respond(&challenge, "INVITE", &uri, &req.body, &mut self.rng);
+        let branch = new_branch(&mut self.rng);
+        if let Some(via) = req
+            .headers
+            .get(&HeaderName::Via)
+            .map(|v| v.as_str().to_owned())
+        {
+            let top = match via.find(";branch=") {
+                Some(at) => format!("{};branch={branch}", via.get(..at).unwrap_or_default()),
+                None => format!("{via};branch={branch}"),
+            };
+            req.headers.set(HeaderName::Via, top);
+        }
+        req.headers.set(HeaderName::CSeq, format!("{seq} INVITE"));
+        req.headers.remove(&HeaderName::Authorization);
+        req.headers.remove(&HeaderName::ProxyAuthorization);
+        req.headers.push(auth_name, creds.to_string());
+        if let Some(call) = self.calls.get_mut(call_id) {
+            call.invite = req.clone();
+            call.cseq = seq;
+            call.auth_tries += 1;
+        }
+        self.send_request(now, req, hop);
+        true
+    }
+
     fn resend_ack(&mut self, resp: &Response) {
         let Some(call) = resp.call_id().ok().and_then(|id| self.calls.get(id)) else {
             return;
@@ -57,7 +110,8 @@ impl Ua {
             return;
         };
         let code = resp.status.as_u16();
-        if !call.uac || seq != 1 {
+        let first = call.invite.cseq().map_or(1, |c| c.seq);
+        if !call.uac || seq != first {
             // A response to our re-INVITE.
             let dir = call.reinvite.take();
             if resp.status.is_success() {
@@ -86,6 +140,16 @@ impl Ua {
             }
             return;
         }
+        if matches!(code, 401 | 407)
+            && call.auth_tries < 2
+            && !call.cancelled
+            && self.retry_invite_with_auth(now, &call_id, &resp)
+        {
+            return;
+        }
+        let Some(call) = self.calls.get_mut(&call_id) else {
+            return;
+        };
         if !resp.status.is_success() {
             let cancelled = call.cancelled && code == 487;
             let reason = if cancelled {
@@ -109,7 +173,7 @@ impl Ua {
         call.routes.reverse();
         let hung_up = call.cancelled || call.cancel_pending;
         self.call_state(&call_id, "answered", None);
-        if let Some((ack, hop)) = self.dialog_request(&call_id, Method::Ack, Some(1)) {
+        if let Some((ack, hop)) = self.dialog_request(&call_id, Method::Ack, Some(seq)) {
             if let Some(c) = self.calls.get_mut(&call_id) {
                 c.ack = Some(ack.clone());
             }

@@ -136,6 +136,7 @@ impl Ua {
             held: false,
             planned: None,
             reinvite: None,
+            auth_tries: 0,
         };
         self.calls.insert(call_id.clone(), call);
         let (planned, after) = match behaviour {

@@ -55,6 +55,8 @@ pub mod kit_sdp;
 pub mod kit_timers;
 pub mod kit_tx;
 mod ua;
+#[cfg(test)]
+mod ua_auth_tests;
 mod ua_call;
 mod ua_io;
 mod ua_reg;

@@ -201,6 +201,13 @@ fn replay(
             .then_some(switchboard_sim::sweep::add_random_faults as fn(&mut _, u64)),
     });
     let output = report.result.as_ref().map_err(|e| e.clone())?;
+    if let Outcome::Pending(reason) = &output.outcome {
+        eprintln!(
+            "{}: pending ({reason}); nothing to replay",
+            report.file.display()
+        );
+        return Ok(true);
+    }
     let mut out = std::io::stdout().lock();
     if ladder {
         write!(out, "{}", report::ladder_text(&output.lines))?;

@@ -31,6 +31,7 @@
 //! [`EngineConfig::seed`]), protocol time from `tokio::time`, and wall-clock stamps from
 //! an injected [`clock::WallClock`].
 
+pub mod account;
 pub mod children;
 pub mod clock;
 pub mod config;

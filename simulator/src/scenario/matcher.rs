@@ -18,7 +18,8 @@ pub struct Matcher(pub Map<String, Value>);
 impl Matcher {
     /// Whether every field of the matcher is in `line` with an equal value. Nested
     /// tables match as subsets too; numbers compare by value (`200` equals `200.0`);
-    /// arrays must be equal element by element (same length, elements equal by value).
+    /// arrays must be equal element by element (same length, elements equal by value);
+    /// `{ range = [lo, hi] }` in place of a value matches a number within `lo..=hi`.
     pub fn matches(&self, line: &Value) -> bool {
         match line {
             Value::Object(fields) => subset(&self.0, fields),
@@ -38,9 +39,25 @@ fn subset(want: &Map<String, Value>, have: &Map<String, Value>) -> bool {
 }
 
 fn value_matches(want: &Value, have: &Value) -> bool {
+    if let Some((lo, hi)) = range(want) {
+        return have.as_f64().is_some_and(|v| lo <= v && v <= hi);
+    }
     match (want, have) {
         (Value::Object(w), Value::Object(h)) => subset(w, h),
         _ => value_eq(want, have),
+    }
+}
+
+/// `{ range = [lo, hi] }`: a number within `lo..=hi` (for statistics: loss, jitter,
+/// counts, durations in µs).
+fn range(want: &Value) -> Option<(f64, f64)> {
+    let Value::Object(w) = want else { return None };
+    match (w.len(), w.get("range")) {
+        (1, Some(Value::Array(bounds))) => match bounds.as_slice() {
+            [lo, hi] => Some((lo.as_f64()?, hi.as_f64()?)),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
@@ -192,6 +209,22 @@ mod tests {
             "no string coercion"
         );
         assert!(!m(r#"{ kind = "wire", big = -1 }"#).matches(&line));
+    }
+
+    #[test]
+    fn ranges_match_numbers_within_bounds() {
+        let line = json!({"kind": "peer", "event": "stats", "loss": 4.8, "len": 300, "name": "x"});
+        assert!(m(r#"{ kind = "peer", loss = { range = [4, 6] } }"#).matches(&line));
+        assert!(m(r#"{ kind = "peer", len = { range = [300, 300] } }"#).matches(&line));
+        assert!(!m(r#"{ kind = "peer", loss = { range = [5, 6] } }"#).matches(&line));
+        assert!(
+            !m(r#"{ kind = "peer", name = { range = [0, 9] } }"#).matches(&line),
+            "a range never matches a non-number"
+        );
+        assert!(
+            !m(r#"{ kind = "peer", absent = { range = [0, 9] } }"#).matches(&line),
+            "nor an absent field"
+        );
     }
 
     #[test]

@@ -10,10 +10,9 @@
 
 use super::config::RegistrationConfig;
 use super::request::{build_register, Dialogish};
-use super::responses::{failure_reason, min_expires, retry_after, MAX_MIN_EXPIRES};
 use super::{FailureReason, Input, Output, RegState, RegistrationEvent};
 use crate::sip::auth::{DigestClient, DigestCredentials};
-use crate::sip::{HeaderName, Method, NameAddr, Response};
+use crate::sip::{HeaderName, NameAddr};
 use rand::RngCore;
 use rand_chacha::ChaCha8Rng;
 use std::collections::VecDeque;
@@ -248,45 +247,6 @@ impl RegistrationMachine {
         } else if self.state != RegState::Unregistered {
             self.state = RegState::Unregistered;
             self.emit(RegistrationEvent::Unregistered);
-        }
-    }
-
-    fn on_response(&mut self, now: Instant, resp: &Response) {
-        let Some(fl) = &self.in_flight else { return };
-        let ours = resp
-            .cseq()
-            .is_ok_and(|c| c.seq == fl.cseq && c.method == Method::Register)
-            && resp.call_id().is_ok_and(|c| c == self.ids.call_id);
-        if !ours || !resp.status.is_final() {
-            return;
-        }
-        let Some(fl) = self.in_flight.take() else {
-            return;
-        };
-        let code = resp.status.as_u16();
-        match code {
-            200..=299 => self.on_success(now, &fl, resp),
-            401 | 407 => self.on_challenge(now, fl, resp),
-            423 if fl.kind == Kind::Register => match min_expires(resp) {
-                Some(m) if m > fl.expires && m <= MAX_MIN_EXPIRES => {
-                    self.asked = m;
-                    self.transmit(Kind::Register, fl.auth_rounds, None);
-                }
-                _ => self.fail(now, &fl, FailureReason::IntervalTooBrief, Some(code), None),
-            },
-            _ => self.fail(
-                now,
-                &fl,
-                failure_reason(code),
-                Some(code),
-                retry_after(resp),
-            ),
-        }
-    }
-
-    fn on_no_answer(&mut self, now: Instant, reason: FailureReason) {
-        if let Some(fl) = self.in_flight.take() {
-            self.fail(now, &fl, reason, None, None);
         }
     }
 }

@@ -27,6 +27,8 @@ mod testkit;
 mod tests;
 #[cfg(test)]
 mod tests_auth;
+#[cfg(test)]
+mod tests_failures;
 
 pub use config::{Backoff, PushParams, RegistrationConfig};
 pub use machine::RegistrationMachine;

@@ -3,14 +3,55 @@
 
 use super::backoff::{refresh_after, retry_wait};
 use super::machine::{InFlight, Kind, Pending, RegistrationMachine};
-use super::responses::{granted_expiry, service_route};
+use super::responses::{
+    failure_reason, granted_expiry, min_expires, retry_after, service_route, MAX_MIN_EXPIRES,
+};
 use super::{FailureReason, RegState, RegistrationEvent};
-use crate::sip::Response;
+use crate::sip::{Method, Response};
 use std::net::IpAddr;
 use std::time::Duration;
 use tokio::time::Instant;
 
 impl RegistrationMachine {
+    pub(super) fn on_response(&mut self, now: Instant, resp: &Response) {
+        let Some(fl) = &self.in_flight else { return };
+        let ours = resp
+            .cseq()
+            .is_ok_and(|c| c.seq == fl.cseq && c.method == Method::Register)
+            && resp.call_id().is_ok_and(|c| c == self.ids.call_id);
+        if !ours || !resp.status.is_final() {
+            return;
+        }
+        let Some(fl) = self.in_flight.take() else {
+            return;
+        };
+        let code = resp.status.as_u16();
+        match code {
+            200..=299 => self.on_success(now, &fl, resp),
+            401 | 407 => self.on_challenge(now, fl, resp),
+            423 if fl.kind == Kind::Register => match min_expires(resp) {
+                Some(m) if m > fl.expires && m <= MAX_MIN_EXPIRES => {
+                    self.asked = m;
+                    self.transmit(Kind::Register, fl.auth_rounds, None);
+                }
+                _ => self.fail(now, &fl, FailureReason::IntervalTooBrief, Some(code), None),
+            },
+            _ => self.fail(
+                now,
+                &fl,
+                failure_reason(code),
+                Some(code),
+                retry_after(resp),
+            ),
+        }
+    }
+
+    pub(super) fn on_no_answer(&mut self, now: Instant, reason: FailureReason) {
+        if let Some(fl) = self.in_flight.take() {
+            self.fail(now, &fl, reason, None, None);
+        }
+    }
+
     pub(super) fn on_success(&mut self, now: Instant, fl: &InFlight, resp: &Response) {
         if let Some(c) = &mut self.client {
             c.accepted();

@@ -36,6 +36,9 @@ pub enum ChildKind {
     /// The out-of-dialog transaction user ([`crate::ua::UaCore`]). Its failure stops
     /// the engine: it holds no per-call state, and requests cannot be answered without it.
     UaCore,
+    /// An account's registration actor ([`crate::registration::AccountActor`]). Its
+    /// failure ends that account only (reported as `actor_failed`).
+    Account,
 }
 
 impl ChildKind {
@@ -46,6 +49,7 @@ impl ChildKind {
             ChildKind::Transport { .. } => "transport",
             ChildKind::TransactionLayer => "transaction_layer",
             ChildKind::UaCore => "ua_core",
+            ChildKind::Account => "account",
         }
     }
 }

@@ -15,6 +15,8 @@
 //! # Ok(()) }
 //! ```
 
+use crate::account::AccountConfig;
+use crate::account_handle::Account;
 use crate::children::TransportSpawner;
 use crate::config::EngineConfig;
 use crate::error::EngineError;
@@ -169,6 +171,23 @@ impl Engine {
         match self
             .supervisor
             .call(|reply| SupervisorMsg::Request { method, uri, reply }, None)
+            .await
+        {
+            Ok(CallResult::Success(result)) => result,
+            _ => Err(self.gone()),
+        }
+    }
+
+    /// Adds an account (Running only): validates it (a bad field is
+    /// [`EngineError::Account`] naming it) and starts its actor under the supervisor.
+    /// It does not register until [`Account::register`]. Other errors: `NoTransport`
+    /// (no listener of the account's transport), `Unresolvable` (server or proxy given
+    /// as a host name), `NotRunning`.
+    pub async fn add_account(&self, config: AccountConfig) -> Result<Account, EngineError> {
+        config.validate()?;
+        match self
+            .supervisor
+            .call(|reply| SupervisorMsg::AddAccount { config, reply }, None)
             .await
         {
             Ok(CallResult::Success(result)) => result,

@@ -8,6 +8,7 @@
 //! | [`NoTransport`](EngineError::NoTransport) | the embedder (no listener of the target's transport) | configure one |
 //! | [`RequestTimeout`](EngineError::RequestTimeout) | the peer or the network (no final response: Timer B/F) | retry later |
 //! | [`RequestTransport`](EngineError::RequestTransport) | the network (the transport failed to deliver, RFC 3261 §17.1.4) | retry later |
+//! | [`Account`](EngineError::Account) | the embedder / user (an account field breaks the grammar) | fix the named field |
 //! | [`Config`](EngineError::Config) | the embedder / user (bad configuration) | fix the named field |
 //! | [`Bind`](EngineError::Bind) | the environment (address in use, no permission, no such interface) | pick another address |
 //! | [`Tls`](EngineError::Tls) | the environment / user (unreadable or invalid certificate files) | fix the files |
@@ -68,6 +69,9 @@ pub enum EngineError {
         /// Where it was sent.
         target: SocketAddr,
     },
+    /// An account configuration was refused (`add_account`); the error names the field.
+    #[error("{0}")]
+    Account(#[from] crate::account::AccountError),
     /// The configuration was refused.
     #[error("configuration: {0}")]
     Config(#[from] ConfigError),
@@ -112,7 +116,7 @@ impl EngineError {
     /// The process exit code the CLI uses: 2 for usage/config errors, 1 otherwise.
     pub fn exit_code(&self) -> i32 {
         match self {
-            EngineError::Config(_) => 2,
+            EngineError::Config(_) | EngineError::Account(_) => 2,
             _ => 1,
         }
     }

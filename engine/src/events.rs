@@ -117,6 +117,28 @@ pub enum Event {
         /// The failure as reported by the actor.
         reason: String,
     },
+    /// An account's registration moved: `state` is `registering`, `registered` (with
+    /// `expires`), `unregistering`, `unregistered`, `failed` (with `reason`, `status` and
+    /// `retry_in_ms` when it retries by itself), `auth_expired` or `address_changed`.
+    Registration {
+        /// The account's address of record.
+        account: String,
+        /// The new state (see above).
+        state: String,
+        /// The granted expiry in seconds.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        expires: Option<u32>,
+        /// Why it failed (`credentials`, `forbidden`, `not_found`, `server_error`,
+        /// `timeout`, `network`, `rejected`, `interval_too_brief`).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+        /// The final response's status, when there was one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        status: Option<u16>,
+        /// When the engine retries by itself, in milliseconds.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        retry_in_ms: Option<u64>,
+    },
     /// This subscriber fell behind and `missed` events were dropped for it (only for
     /// it: the engine and other subscribers are never slowed down).
     Lagged {
@@ -180,6 +202,22 @@ impl fmt::Display for Event {
             }
             Event::RequestFailed { method, reason, .. } => write!(f, "{method} failed: {reason}"),
             Event::ActorFailed { actor, reason } => write!(f, "{actor} actor failed: {reason}"),
+            Event::Registration {
+                account,
+                state,
+                expires,
+                reason,
+                ..
+            } => {
+                write!(f, "{account} {state}")?;
+                if let Some(e) = expires {
+                    write!(f, " for {e} s")?;
+                }
+                match reason {
+                    Some(r) => write!(f, " ({r})"),
+                    None => Ok(()),
+                }
+            }
             Event::Lagged { missed } => write!(f, "event stream lagged, {missed} events missed"),
         }
     }
@@ -248,6 +286,20 @@ mod tests {
             status: 200,
         };
         assert_eq!(e.to_string(), "answered OPTIONS with 200");
+        let e = Event::Registration {
+            account: "sip:alice@example.com".into(),
+            state: "registered".into(),
+            expires: Some(60),
+            reason: None,
+            status: None,
+            retry_in_ms: None,
+        };
+        assert_eq!(e.to_string(), "sip:alice@example.com registered for 60 s");
+        assert_eq!(
+            j(&e),
+            json!({"kind": "registration", "account": "sip:alice@example.com",
+                   "state": "registered", "expires": 60})
+        );
         assert_eq!(
             Event::Lagged { missed: 3 }.to_string(),
             "event stream lagged, 3 events missed"

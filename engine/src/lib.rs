@@ -32,6 +32,7 @@
 //! an injected [`clock::WallClock`].
 
 pub mod account;
+pub mod account_handle;
 pub mod children;
 pub mod clock;
 pub mod config;
@@ -42,6 +43,9 @@ pub mod event_hub;
 pub mod events;
 pub mod lifecycle;
 pub mod outbound;
+pub mod registration;
+mod registration_events;
+mod registration_setup;
 pub mod responder;
 pub mod restart;
 pub mod rng;
@@ -50,11 +54,15 @@ pub mod sockets;
 pub mod stack;
 pub mod stats;
 pub mod supervisor;
+mod supervisor_accounts;
 mod supervisor_state;
 pub mod ua;
 mod ua_client;
+mod ua_owned;
 pub mod validate;
 
+pub use account::{AccountConfig, AccountError, AccountMode};
+pub use account_handle::Account;
 pub use children::{ChildKind, SpawnedTransport, TransportContext, TransportSpawner};
 pub use clock::{ManualClock, SystemClock, WallClock};
 pub use config::{EngineConfig, EngineConfigBuilder, ListenerConfig, TlsFiles};

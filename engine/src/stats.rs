@@ -13,4 +13,6 @@ pub struct EngineStats {
     pub pending_requests: usize,
     /// Listeners serving.
     pub listeners: usize,
+    /// Account actors alive.
+    pub accounts: usize,
 }

@@ -8,6 +8,7 @@
 //!  ├─ EventHub                 (spawned in pre_start, before anything can emit)
 //!  ├─ TransactionLayer         one actor per transaction under it
 //!  ├─ UaCore                   answers out-of-dialog requests
+//!  ├─ AccountActor × accounts  registration, via Engine::add_account
 //!  └─ Transport × listeners    via the TransportSpawner, in start_children
 //! ```
 
@@ -46,6 +47,14 @@ pub enum SupervisorMsg {
         uri: switchboard_actors::sip::SipUri,
         /// The outcome.
         reply: crate::ua_client::RequestReply,
+    },
+    /// Spawn an account's actor (Running only); the reply gets its handle.
+    AddAccount {
+        /// The validated account.
+        config: crate::account::AccountConfig,
+        /// The handle, or why the account cannot be served (`NoTransport`,
+        /// `Unresolvable`, `NotRunning`).
+        reply: RpcReplyPort<Result<crate::account_handle::Account, EngineError>>,
     },
     /// Replies with counts of what is alive in the tree.
     Stats(RpcReplyPort<crate::stats::EngineStats>),
@@ -139,6 +148,9 @@ impl Actor for EngineSupervisor {
             SupervisorMsg::Request { method, uri, reply } => {
                 state.forward_request(method, uri, reply)
             }
+            SupervisorMsg::AddAccount { config, reply } => {
+                let _ = reply.send(state.add_account(&myself, config).await);
+            }
             SupervisorMsg::Stats(reply) => {
                 let _ = reply.send(state.stats().await);
             }
@@ -182,6 +194,13 @@ impl Actor for EngineSupervisor {
         tracing::error!(parent: &state.span, child = kind.name(), %reason, "child failed");
         match kind {
             ChildKind::Transport { index } => state.transport_failed(&myself, index, reason),
+            ChildKind::Account => {
+                state.accounts.retain(|c| c.get_id() != cell.get_id());
+                state.events.emit(Event::ActorFailed {
+                    actor: kind.name().to_owned(),
+                    reason,
+                });
+            }
             ChildKind::EventHub | ChildKind::TransactionLayer | ChildKind::UaCore => {
                 state.events.emit(Event::ActorFailed {
                     actor: kind.name().to_owned(),

@@ -45,14 +45,16 @@ pub struct SupervisorState {
     pub(crate) spawner: Option<Arc<dyn TransportSpawner>>,
     pub(crate) span: tracing::Span,
     pub(crate) stack: Option<Stack>,
+    /// The account actors, in the order they were added.
+    pub(crate) accounts: Vec<ActorCell>,
 }
 
 /// The running SIP stack's handles (see [`crate::stack`]).
 pub(crate) struct Stack {
     layer: ActorRef<LayerMsg>,
-    ua: ActorRef<UaMsg>,
+    pub(crate) ua: ActorRef<UaMsg>,
     sink: Sink,
-    registry: Arc<TransportRegistry>,
+    pub(crate) registry: Arc<TransportRegistry>,
 }
 
 impl SupervisorState {
@@ -76,6 +78,7 @@ impl SupervisorState {
                     .unwrap_or_else(|| Arc::new(SocketTransports::tokio())),
             ),
             stack: None,
+            accounts: Vec::new(),
             span: args.span,
             cfg: args.config,
         }
@@ -118,6 +121,7 @@ impl SupervisorState {
     pub(crate) async fn stats(&self) -> crate::stats::EngineStats {
         let mut stats = crate::stats::EngineStats {
             listeners: self.transports.iter().filter(|t| t.cell.is_some()).count(),
+            accounts: self.accounts.len(),
             ..Default::default()
         };
         if let Some(stack) = &self.stack {
@@ -281,6 +285,10 @@ impl SupervisorState {
     /// Stops every child but the hub, reaches Stopped, then drains and stops the hub so
     /// the final `engine stopped` event reaches subscribers before their streams end.
     pub(crate) async fn teardown(&mut self) {
+        // Accounts first: they send through the stack.
+        for cell in self.accounts.drain(..) {
+            let _ = cell.stop_and_wait(None, Some(CHILD_STOP_TIMEOUT)).await;
+        }
         for slot in &mut self.transports {
             if let Some(cell) = slot.cell.take() {
                 let _ = cell.stop_and_wait(None, Some(CHILD_STOP_TIMEOUT)).await;

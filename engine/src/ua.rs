@@ -32,6 +32,17 @@ pub enum UaMsg {
     },
     /// Replies with the number of requests waiting for a final response.
     PendingCount(ractor::RpcReplyPort<usize>),
+    /// Send `request` to `target` through a new client transaction on `owner`'s behalf
+    /// (an account's REGISTER): the transaction's events go to `owner` (see
+    /// [`crate::ua_owned`]).
+    SendFor {
+        /// The complete request (top Via branch left for the layer).
+        request: switchboard_actors::sip::Request,
+        /// Where it goes.
+        target: switchboard_actors::vocab::Target,
+        /// Who gets the transaction's outcome.
+        owner: ActorRef<crate::registration::AccountMsg>,
+    },
 }
 
 impl From<TuEvent> for UaMsg {
@@ -58,6 +69,7 @@ pub struct UaArgs {
 pub struct UaState {
     args: UaArgs,
     outbound: Outbound,
+    owned: crate::ua_owned::Owned,
 }
 
 /// The out-of-dialog transaction user.
@@ -77,6 +89,7 @@ impl Actor for UaCore {
         Ok(UaState {
             args,
             outbound: Outbound::default(),
+            owned: crate::ua_owned::Owned::default(),
         })
     }
 
@@ -109,8 +122,16 @@ impl Actor for UaCore {
                     .await;
                 return Ok(());
             }
+            UaMsg::SendFor {
+                request,
+                target,
+                owner,
+            } => {
+                state.owned.send(request, target, owner, &layer).await;
+                return Ok(());
+            }
             UaMsg::PendingCount(reply) => {
-                let _ = reply.send(state.outbound.len());
+                let _ = reply.send(state.outbound.len() + state.owned.len());
                 return Ok(());
             }
         };
@@ -166,6 +187,9 @@ impl Actor for UaCore {
             }
             TuEvent::Transaction { id, event }
                 if state.outbound.on_event(id, &event, &st.events) => {}
+            TuEvent::Transaction { id, event } if state.owned.owns(id) => {
+                state.owned.on_event(id, event)
+            }
             TuEvent::Transaction { id, event } => match event {
                 TxEvent::TransportError | TxEvent::Timeout | TxEvent::InternalError => {
                     tracing::warn!(?id, ?event, "transaction failed");

@@ -1,0 +1,89 @@
+//! [`Account`]: the embedder's handle on one account added with
+//! [`crate::Engine::add_account`]. Cheap to clone; every clone drives the same account.
+
+use crate::error::EngineError;
+use crate::lifecycle::EngineState;
+use crate::registration::AccountMsg;
+use ractor::rpc::CallResult;
+use ractor::{ActorRef, RpcReplyPort};
+use switchboard_actors::sip::auth::Password;
+use tokio::sync::watch;
+
+/// One account of a running engine.
+#[derive(Debug, Clone)]
+pub struct Account {
+    aor: String,
+    actor: ActorRef<AccountMsg>,
+    registered: watch::Receiver<bool>,
+    engine: watch::Receiver<EngineState>,
+}
+
+impl Account {
+    pub(crate) fn new(
+        aor: String,
+        actor: ActorRef<AccountMsg>,
+        registered: watch::Receiver<bool>,
+        engine: watch::Receiver<EngineState>,
+    ) -> Self {
+        Account {
+            aor,
+            actor,
+            registered,
+            engine,
+        }
+    }
+
+    /// The address of record, e.g. `sip:alice@example.com`.
+    pub fn aor(&self) -> &str {
+        &self.aor
+    }
+
+    /// Starts registering (and keeping the binding refreshed); returns at once.
+    /// Progress comes as `registration` events.
+    pub async fn register(&self) -> Result<(), EngineError> {
+        self.ask(AccountMsg::Register).await
+    }
+
+    /// Removes the binding (REGISTER with Expires: 0); returns at once.
+    pub async fn unregister(&self) -> Result<(), EngineError> {
+        self.ask(AccountMsg::Unregister).await
+    }
+
+    /// Whether the registrar holds a live binding for this account.
+    pub fn is_registered(&self) -> bool {
+        *self.registered.borrow()
+    }
+
+    /// Replaces the digest credentials on the live account (used from the next
+    /// REGISTER on; no restart).
+    pub async fn set_credentials(
+        &self,
+        auth_username: impl Into<String>,
+        password: Password,
+    ) -> Result<(), EngineError> {
+        let auth_username = auth_username.into();
+        self.ask(move |reply| AccountMsg::SetCredentials {
+            auth_username,
+            password: Some(password),
+            reply,
+        })
+        .await
+    }
+
+    async fn ask(
+        &self,
+        msg: impl FnOnce(RpcReplyPort<()>) -> AccountMsg,
+    ) -> Result<(), EngineError> {
+        let state = *self.engine.borrow();
+        if state != EngineState::Running {
+            return Err(EngineError::NotRunning { state });
+        }
+        match self.actor.call(msg, None).await {
+            Ok(CallResult::Success(())) => Ok(()),
+            _ => match *self.engine.borrow() {
+                EngineState::Running => Err(EngineError::EngineGone),
+                state => Err(EngineError::NotRunning { state }),
+            },
+        }
+    }
+}

@@ -1,0 +1,217 @@
+//! One actor per account ([`AccountActor`]): the shell around the sans-IO
+//! [`RegistrationMachine`]. It feeds the machine the embedder's requests, the outcome of
+//! each REGISTER's transaction (through the [`crate::ua::UaCore`], `UaMsg::SendFor`) and
+//! its one timer; it sends the machine's REGISTERs, reports its events as
+//! [`Event::Registration`] and publishes `is_registered` on a watch channel.
+
+use crate::account::AccountConfig;
+use crate::event_hub::EventSink;
+use crate::registration_events::{event, inputs};
+use crate::registration_setup::setup;
+use crate::stack::TransportRegistry;
+use crate::ua::UaMsg;
+use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
+use rand_chacha::ChaCha8Rng;
+use std::sync::Arc;
+use switchboard_actors::registrar::{Input, Output, RegState, RegistrationMachine};
+use switchboard_actors::sip::auth::Password;
+use switchboard_actors::transaction::TxEvent;
+use switchboard_actors::vocab::Target;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tokio::time::Instant;
+
+/// Messages of an [`AccountActor`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum AccountMsg {
+    /// Register (and keep registered); the reply comes at once.
+    Register(RpcReplyPort<()>),
+    /// Remove the binding; the reply comes at once.
+    Unregister(RpcReplyPort<()>),
+    /// Replace the credentials (used from the next REGISTER on).
+    SetCredentials {
+        /// The digest user name.
+        auth_username: String,
+        /// The digest password.
+        password: Option<Password>,
+        /// Answered once the machine has them.
+        reply: RpcReplyPort<()>,
+    },
+    /// The outcome of the REGISTER's transaction, forwarded by the UA core.
+    Tx(TxEvent),
+    /// Replies with the address of record.
+    Aor(RpcReplyPort<String>),
+    /// The armed timer fired (the arming number; stale ones are ignored).
+    Timer(u64),
+}
+
+/// What an [`AccountActor`] starts with.
+pub struct AccountArgs {
+    /// The validated account.
+    pub config: AccountConfig,
+    /// The UA core that runs its transactions.
+    pub ua: ActorRef<UaMsg>,
+    /// The transports (for the Contact's address).
+    pub registry: Arc<TransportRegistry>,
+    /// Where events go.
+    pub events: EventSink,
+    /// The machine's RNG (Call-ID, tags, jitter).
+    pub rng: ChaCha8Rng,
+    /// The engine's User-Agent, when the account names none.
+    pub user_agent: String,
+    /// Where `is_registered` is published.
+    pub registered: watch::Sender<bool>,
+}
+
+/// The account actor's state.
+pub struct AccountState {
+    machine: RegistrationMachine,
+    aor: String,
+    target: Target,
+    ua: ActorRef<UaMsg>,
+    events: EventSink,
+    registered: watch::Sender<bool>,
+    timer: Option<JoinHandle<()>>,
+    armed: Option<Instant>,
+    arming: u64,
+}
+
+/// One account's registration shell.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AccountActor;
+
+fn now() -> Instant {
+    Instant::now() // clock-ok: tokio time, paused and driven by the simulator
+}
+
+impl AccountState {
+    /// Feeds one input, then carries out the outputs and re-arms the timer.
+    fn feed(&mut self, myself: &ActorRef<AccountMsg>, input: Input) {
+        self.machine.handle(now(), input);
+        while let Some(out) = self.machine.poll_output() {
+            match out {
+                Output::Send(request) => {
+                    let msg = UaMsg::SendFor {
+                        request,
+                        target: self.target.clone(),
+                        owner: myself.clone(),
+                    };
+                    if self.ua.cast(msg).is_err() {
+                        self.machine.handle(now(), Input::TransportError);
+                    }
+                }
+                Output::Event(e) => self.events.emit(event(&self.aor, e)),
+                _ => {}
+            }
+        }
+        let bound = matches!(self.machine.state(), RegState::Registered { .. });
+        self.registered
+            .send_if_modified(|r| std::mem::replace(r, bound) != bound);
+        self.arm(myself);
+    }
+
+    fn arm(&mut self, myself: &ActorRef<AccountMsg>) {
+        let next = self.machine.poll_timeout();
+        if next == self.armed {
+            return;
+        }
+        self.disarm();
+        if let Some(at) = next {
+            self.arming += 1;
+            let (arming, me) = (self.arming, myself.clone());
+            self.armed = Some(at);
+            self.timer = Some(tokio::spawn(async move {
+                tokio::time::sleep_until(at).await;
+                let _ = me.send_message(AccountMsg::Timer(arming));
+            }));
+        }
+    }
+
+    fn disarm(&mut self) {
+        if let Some(t) = self.timer.take() {
+            t.abort();
+        }
+        self.armed = None;
+    }
+}
+
+impl Actor for AccountActor {
+    type Msg = AccountMsg;
+    type State = AccountState;
+    type Arguments = AccountArgs;
+
+    async fn pre_start(
+        &self,
+        _myself: ActorRef<AccountMsg>,
+        args: AccountArgs,
+    ) -> Result<AccountState, ActorProcessingErr> {
+        let s = setup(&args.config, &args.registry, &args.user_agent).await?;
+        Ok(AccountState {
+            aor: s.reg.aor.to_string(),
+            machine: RegistrationMachine::new(s.reg, args.rng),
+            target: s.target,
+            ua: args.ua,
+            events: args.events,
+            registered: args.registered,
+            timer: None,
+            armed: None,
+            arming: 0,
+        })
+    }
+
+    async fn handle(
+        &self,
+        myself: ActorRef<AccountMsg>,
+        msg: AccountMsg,
+        state: &mut AccountState,
+    ) -> Result<(), ActorProcessingErr> {
+        match msg {
+            AccountMsg::Register(reply) => {
+                state.feed(&myself, Input::Register);
+                let _ = reply.send(());
+            }
+            AccountMsg::Unregister(reply) => {
+                state.feed(&myself, Input::Unregister);
+                let _ = reply.send(());
+            }
+            AccountMsg::SetCredentials {
+                auth_username,
+                password,
+                reply,
+            } => {
+                let input = Input::SetCredentials {
+                    auth_username,
+                    password,
+                };
+                state.feed(&myself, input);
+                let _ = reply.send(());
+            }
+            AccountMsg::Tx(event) => {
+                for input in inputs(event) {
+                    state.feed(&myself, input);
+                }
+            }
+            AccountMsg::Timer(arming) if arming == state.arming => {
+                state.timer = None;
+                state.armed = None;
+                state.feed(&myself, Input::Timer);
+            }
+            AccountMsg::Timer(_) => {}
+            AccountMsg::Aor(reply) => {
+                let _ = reply.send(state.aor.clone());
+            }
+        }
+        Ok(())
+    }
+
+    async fn post_stop(
+        &self,
+        _myself: ActorRef<AccountMsg>,
+        state: &mut AccountState,
+    ) -> Result<(), ActorProcessingErr> {
+        state.disarm();
+        state.registered.send_replace(false);
+        Ok(())
+    }
+}

@@ -1,0 +1,120 @@
+//! What an account's actor starts from: the [`AccountConfig`] turned into the
+//! registration machine's [`RegistrationConfig`] and the transport [`Target`] its
+//! REGISTERs go to. The Contact is the account's user at the local listener's address.
+
+use crate::account::AccountConfig;
+use crate::error::EngineError;
+use crate::outbound::{parse_target, resolve};
+use crate::stack::TransportRegistry;
+use std::net::SocketAddr;
+use switchboard_actors::registrar::RegistrationConfig;
+use switchboard_actors::transport::TransportMsg;
+use switchboard_actors::vocab::{Target, TransportKind};
+
+/// The registration settings and where REGISTERs are sent.
+#[derive(Debug)]
+pub(crate) struct Setup {
+    pub(crate) reg: RegistrationConfig,
+    pub(crate) target: Target,
+}
+
+/// The lowercase `transport=` value.
+fn token(kind: TransportKind) -> &'static str {
+    match kind {
+        TransportKind::Udp => "udp",
+        TransportKind::Tcp => "tcp",
+        TransportKind::Tls => "tls",
+    }
+}
+
+fn host_port(addr: SocketAddr) -> String {
+    match addr {
+        SocketAddr::V4(a) => a.to_string(),
+        SocketAddr::V6(a) => format!("[{}]:{}", a.ip(), a.port()),
+    }
+}
+
+/// The account's server as a URI: `sip:server:port;transport=…`.
+pub(crate) fn server_uri(cfg: &AccountConfig) -> String {
+    let port = cfg.port.unwrap_or(match cfg.transport {
+        TransportKind::Tls => 5061,
+        _ => 5060,
+    });
+    format!(
+        "sip:{}:{port};transport={}",
+        cfg.server,
+        token(cfg.transport)
+    )
+}
+
+/// The local address of the first listener of the account's transport.
+async fn local_addr(
+    registry: &TransportRegistry,
+    kind: TransportKind,
+) -> Result<SocketAddr, EngineError> {
+    let transport = registry
+        .pick(kind)
+        .ok_or(EngineError::NoTransport { transport: kind })?;
+    match transport.call(TransportMsg::LocalAddr, None).await {
+        Ok(ractor::rpc::CallResult::Success(Some(addr))) => Ok(addr),
+        _ => Err(EngineError::NoTransport { transport: kind }),
+    }
+}
+
+/// Builds the setup for `cfg` (already validated). Errors: `NoTransport`,
+/// `Unresolvable` (a server or proxy host name), `InvalidTarget`.
+pub(crate) async fn setup(
+    cfg: &AccountConfig,
+    registry: &TransportRegistry,
+    default_user_agent: &str,
+) -> Result<Setup, EngineError> {
+    let server = parse_target(&server_uri(cfg))?;
+    let proxy = cfg
+        .outbound_proxy
+        .as_deref()
+        .map(parse_target)
+        .transpose()?;
+    let target = resolve(proxy.as_ref().unwrap_or(&server))?;
+    let local = local_addr(registry, cfg.transport).await?;
+    let aor = parse_target(&format!("sip:{}@{}", cfg.username, cfg.domain))?;
+    let registrar = parse_target(&format!("sip:{}", cfg.domain))?;
+    let contact = parse_target(&format!(
+        "sip:{}@{};transport={}",
+        cfg.username,
+        host_port(local),
+        token(cfg.transport)
+    ))?;
+    let mut reg = RegistrationConfig::new(aor, registrar, contact);
+    reg.display_name = cfg.display_name.clone();
+    reg.expires = cfg.expires;
+    if let Some(a) = &cfg.auth_username {
+        reg.auth_username = a.clone();
+    }
+    reg.password = cfg.password.clone();
+    reg.user_agent = cfg
+        .user_agent
+        .clone()
+        .unwrap_or_else(|| default_user_agent.to_owned());
+    reg.outbound_proxy = proxy;
+    Ok(Setup { reg, target })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_uri_has_port_and_transport() {
+        let mut cfg = AccountConfig::from_toml(
+            "server = \"10.0.0.1\"\ndomain = \"example.com\"\nusername = \"alice\"\n",
+        )
+        .unwrap();
+        assert_eq!(server_uri(&cfg), "sip:10.0.0.1:5060;transport=udp");
+        cfg.transport = TransportKind::Tls;
+        cfg.port = Some(6000);
+        assert_eq!(server_uri(&cfg), "sip:10.0.0.1:6000;transport=tls");
+        let t = resolve(&parse_target(&server_uri(&cfg)).unwrap()).unwrap();
+        assert_eq!(t.kind, TransportKind::Tls);
+        assert_eq!(t.addr, "10.0.0.1:6000".parse().unwrap());
+    }
+}

@@ -1,0 +1,54 @@
+//! Accounts under the supervisor: `Engine::add_account` spawns one
+//! [`AccountActor`](crate::registration::AccountActor) per account, linked, and hands
+//! back its [`Account`] handle.
+
+use crate::account::AccountConfig;
+use crate::account_handle::Account;
+use crate::children::ChildKind;
+use crate::error::EngineError;
+use crate::lifecycle::EngineState;
+use crate::registration::{AccountActor, AccountArgs, AccountMsg};
+use crate::supervisor::SupervisorMsg;
+use crate::supervisor_state::SupervisorState;
+use ractor::{Actor, ActorRef};
+use tokio::sync::watch;
+
+impl SupervisorState {
+    /// Spawns an account's actor linked under the supervisor (Running only).
+    pub(crate) async fn add_account(
+        &mut self,
+        myself: &ActorRef<SupervisorMsg>,
+        config: AccountConfig,
+    ) -> Result<Account, EngineError> {
+        let state = self.lifecycle.state();
+        let stack = match &self.stack {
+            Some(stack) if state == EngineState::Running => stack,
+            _ => return Err(EngineError::NotRunning { state }),
+        };
+        let (registered, registered_rx) = watch::channel(false);
+        let args = AccountArgs {
+            config,
+            ua: stack.ua.clone(),
+            registry: stack.registry.clone(),
+            events: self.events.clone(),
+            rng: self.rng.fork("account"),
+            user_agent: self.cfg.user_agent.clone(),
+            registered,
+        };
+        let (actor, _) = Actor::spawn_linked(None, AccountActor, args, myself.get_cell())
+            .await
+            .map_err(|e| EngineError::from_spawn("account", e))?;
+        self.children.insert(actor.get_id(), ChildKind::Account);
+        self.accounts.push(actor.get_cell());
+        let aor = match actor.call(AccountMsg::Aor, None).await {
+            Ok(ractor::rpc::CallResult::Success(aor)) => aor,
+            _ => return Err(EngineError::EngineGone),
+        };
+        Ok(Account::new(
+            aor,
+            actor,
+            registered_rx,
+            self.state_tx.subscribe(),
+        ))
+    }
+}

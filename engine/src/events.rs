@@ -10,6 +10,8 @@
 //! {"kind":"request_sent","method":"OPTIONS","to":"sip:bob@10.0.0.2","call_id":"5f1e…"}
 //! {"kind":"response_received","method":"OPTIONS","status":200,"call_id":"5f1e…"}
 //! {"kind":"request_failed","method":"OPTIONS","call_id":"5f1e…","reason":"timeout"}
+//! {"kind":"registration","account":"sip:alice@example.com","state":"registered","expires":60}
+//! {"kind":"registration","account":"sip:alice@example.com","state":"failed","reason":"server_error","status":503,"retry_in_ms":31000}
 //! {"kind":"lagged","missed":12}
 //! ```
 //!

@@ -40,6 +40,9 @@ pub enum AccountMsg {
     },
     /// The outcome of the REGISTER's transaction, forwarded by the UA core.
     Tx(TxEvent),
+    /// The engine is stopping: remove the binding if there is one; the reply comes
+    /// once no REGISTER is in flight any more.
+    Shutdown(RpcReplyPort<()>),
     /// Replies with the address of record.
     Aor(RpcReplyPort<String>),
     /// The armed timer fired (the arming number; stale ones are ignored).
@@ -75,6 +78,8 @@ pub struct AccountState {
     timer: Option<JoinHandle<()>>,
     armed: Option<Instant>,
     arming: u64,
+    /// The engine's shutdown waits for the unregistration on this.
+    closing: Option<RpcReplyPort<()>>,
 }
 
 /// One account's registration shell.
@@ -109,6 +114,11 @@ impl AccountState {
         self.registered
             .send_if_modified(|r| std::mem::replace(r, bound) != bound);
         self.arm(myself);
+        if !self.machine.in_flight() {
+            if let Some(reply) = self.closing.take() {
+                let _ = reply.send(());
+            }
+        }
     }
 
     fn arm(&mut self, myself: &ActorRef<AccountMsg>) {
@@ -157,6 +167,7 @@ impl Actor for AccountActor {
             timer: None,
             armed: None,
             arming: 0,
+            closing: None,
         })
     }
 
@@ -198,6 +209,10 @@ impl Actor for AccountActor {
                 state.feed(&myself, Input::Timer);
             }
             AccountMsg::Timer(_) => {}
+            AccountMsg::Shutdown(reply) => {
+                state.closing = Some(reply);
+                state.feed(&myself, Input::Unregister);
+            }
             AccountMsg::Aor(reply) => {
                 let _ = reply.send(state.aor.clone());
             }

@@ -195,7 +195,7 @@ impl Actor for EngineSupervisor {
         match kind {
             ChildKind::Transport { index } => state.transport_failed(&myself, index, reason),
             ChildKind::Account => {
-                state.accounts.retain(|c| c.get_id() != cell.get_id());
+                state.accounts.retain(|a| a.get_id() != cell.get_id());
                 state.events.emit(Event::ActorFailed {
                     actor: kind.name().to_owned(),
                     reason,

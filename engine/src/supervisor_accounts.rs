@@ -11,7 +11,11 @@ use crate::registration::{AccountActor, AccountArgs, AccountMsg};
 use crate::supervisor::SupervisorMsg;
 use crate::supervisor_state::SupervisorState;
 use ractor::{Actor, ActorRef};
+use std::time::Duration;
 use tokio::sync::watch;
+
+/// How long shutdown waits for the accounts' unregistrations.
+const UNREGISTER_WAIT: Duration = Duration::from_secs(4);
 
 impl SupervisorState {
     /// Spawns an account's actor linked under the supervisor (Running only).
@@ -39,7 +43,7 @@ impl SupervisorState {
             .await
             .map_err(|e| EngineError::from_spawn("account", e))?;
         self.children.insert(actor.get_id(), ChildKind::Account);
-        self.accounts.push(actor.get_cell());
+        self.accounts.push(actor.clone());
         let aor = match actor.call(AccountMsg::Aor, None).await {
             Ok(ractor::rpc::CallResult::Success(aor)) => aor,
             _ => return Err(EngineError::EngineGone),
@@ -50,5 +54,21 @@ impl SupervisorState {
             registered_rx,
             self.state_tx.subscribe(),
         ))
+    }
+
+    /// Stops every account: each removes its binding first (REGISTER with Expires: 0),
+    /// waiting at most [`UNREGISTER_WAIT`] for the registrar's answer.
+    pub(crate) async fn stop_accounts(&mut self, stop_timeout: Duration) {
+        let accounts = std::mem::take(&mut self.accounts);
+        let unregistered = accounts
+            .iter()
+            .map(|a| a.call(AccountMsg::Shutdown, Some(UNREGISTER_WAIT)));
+        futures::future::join_all(unregistered).await;
+        for account in accounts {
+            let _ = account
+                .get_cell()
+                .stop_and_wait(None, Some(stop_timeout))
+                .await;
+        }
     }
 }

@@ -46,7 +46,7 @@ pub struct SupervisorState {
     pub(crate) span: tracing::Span,
     pub(crate) stack: Option<Stack>,
     /// The account actors, in the order they were added.
-    pub(crate) accounts: Vec<ActorCell>,
+    pub(crate) accounts: Vec<ActorRef<crate::registration::AccountMsg>>,
 }
 
 /// The running SIP stack's handles (see [`crate::stack`]).
@@ -286,9 +286,7 @@ impl SupervisorState {
     /// the final `engine stopped` event reaches subscribers before their streams end.
     pub(crate) async fn teardown(&mut self) {
         // Accounts first: they send through the stack.
-        for cell in self.accounts.drain(..) {
-            let _ = cell.stop_and_wait(None, Some(CHILD_STOP_TIMEOUT)).await;
-        }
+        self.stop_accounts(CHILD_STOP_TIMEOUT).await;
         for slot in &mut self.transports {
             if let Some(cell) = slot.cell.take() {
                 let _ = cell.stop_and_wait(None, Some(CHILD_STOP_TIMEOUT)).await;

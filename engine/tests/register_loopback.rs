@@ -159,6 +159,34 @@ async fn registers_through_a_digest_challenge_then_unregisters() {
 }
 
 #[tokio::test]
+async fn shutdown_unregisters_a_registered_account() {
+    let socket = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let port = socket.local_addr().unwrap().port();
+    let (seen_tx, mut seen) = mpsc::channel(16);
+    let server = tokio::spawn(registrar(socket, seen_tx));
+    let engine = engine().await;
+    let mut events = engine.events();
+    let alice = engine.add_account(account(port)).await.unwrap();
+    alice.register().await.unwrap();
+    assert_eq!(next_registration(&mut events).await.0, "registering");
+    assert_eq!(next_registration(&mut events).await.0, "registered");
+    engine.shutdown().await.unwrap();
+    assert!(!alice.is_registered());
+    let mut states = Vec::new();
+    while let Some(event) = events.next().await {
+        if let Event::Registration { state, .. } = event {
+            states.push(state);
+        }
+    }
+    assert_eq!(states, ["unregistering", "unregistered"]);
+    let (_, _, third) = (seen.recv().await, seen.recv().await, seen.recv().await);
+    let third = third.unwrap();
+    let expires = third.headers.get(&HeaderName::Expires).unwrap().as_str();
+    assert_eq!(expires.trim(), "0");
+    server.abort();
+}
+
+#[tokio::test]
 async fn a_bad_account_field_is_a_typed_error_naming_it() {
     let engine = engine().await;
     let mut cfg = account(5060);

@@ -122,8 +122,13 @@ impl Action {
     /// it can now. A non-pending scenario using such an action is refused by the runner.
     pub fn needs_issue(&self) -> Option<&'static str> {
         match self {
-            Action::Options { .. } | Action::Shutdown | Action::Pause | Action::Resume => None,
-            Action::Register | Action::Unregister | Action::Push { .. } => Some("issue 4"),
+            Action::Options { .. }
+            | Action::Shutdown
+            | Action::Pause
+            | Action::Resume
+            | Action::Register
+            | Action::Unregister => None,
+            Action::Push { .. } => Some("issue 4"),
             Action::Dial { .. }
             | Action::DialNumber { .. }
             | Action::Answer

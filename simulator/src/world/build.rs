@@ -15,7 +15,7 @@ use rand_chacha::ChaCha8Rng;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use switchboard::{Engine, EngineConfig, EngineState, SocketTransports};
+use switchboard::{Account, AccountConfig, Engine, EngineConfig, EngineState, SocketTransports};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
@@ -28,6 +28,8 @@ const GRACE: std::time::Duration = std::time::Duration::from_secs(70);
 pub(crate) struct World {
     pub(crate) net: SimNet,
     pub(crate) engines: BTreeMap<String, Arc<Engine>>,
+    /// Each user's account, when its `[[user]]` has an `account` table.
+    pub(crate) accounts: BTreeMap<String, Account>,
     pub(crate) peers: BTreeMap<String, mpsc::UnboundedSender<PeerCommand>>,
     pub(crate) directory: BTreeMap<String, SocketAddr>,
     pub(crate) defaults: LinkConfig,
@@ -96,6 +98,7 @@ impl World {
             net.set_link(a, b, cfg).map_err(|e| fail(e.to_string()))?;
         }
         let mut engines = BTreeMap::new();
+        let mut accounts = BTreeMap::new();
         let mut forwarders = Vec::new();
         for user in &scenario.users {
             let mut cfg = EngineConfig::builder().seed(master.next_u64());
@@ -128,6 +131,15 @@ impl World {
                 .start()
                 .await
                 .map_err(|e| fail(format!("user `{}` did not start: {e}", user.name)))?;
+            if let Some(table) = &user.account {
+                let cfg = account_config(table, &directory)
+                    .map_err(|e| fail(format!("user `{}` account: {e}", user.name)))?;
+                let account = engine
+                    .add_account(cfg)
+                    .await
+                    .map_err(|e| fail(format!("user `{}` account: {e}", user.name)))?;
+                accounts.insert(user.name.clone(), account);
+            }
             engines.insert(user.name.clone(), Arc::new(engine));
         }
         let (app_tx, app_rx) = mpsc::unbounded_channel();
@@ -166,6 +178,7 @@ impl World {
         Ok(World {
             net,
             engines,
+            accounts,
             peers,
             directory,
             defaults,
@@ -281,6 +294,29 @@ impl World {
         }
         violations
     }
+}
+
+/// A user's `account` table as an [`AccountConfig`]; `server` may name a peer of the
+/// scenario (its IP and port are filled in).
+fn account_config(
+    table: &toml::Table,
+    directory: &BTreeMap<String, SocketAddr>,
+) -> Result<AccountConfig, String> {
+    let mut table = table.clone();
+    let named = table
+        .get("server")
+        .and_then(|v| v.as_str())
+        .and_then(|name| directory.get(name))
+        .copied();
+    if let Some(addr) = named {
+        table.insert("server".into(), toml::Value::String(addr.ip().to_string()));
+        table
+            .entry("port")
+            .or_insert(toml::Value::Integer(i64::from(addr.port())));
+    }
+    let cfg: AccountConfig = table.try_into().map_err(|e| e.to_string())?;
+    cfg.validate().map_err(|e| e.to_string())?;
+    Ok(cfg)
 }
 
 /// A fresh RNG seeded from the run's master RNG (forks are drawn in a fixed order).

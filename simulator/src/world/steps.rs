@@ -97,6 +97,7 @@ fn act(
     epoch: Instant,
     trace: &Trace,
 ) {
+    let account = world.accounts.get(user).cloned();
     let (user, trace, action) = (user.to_owned(), trace.clone(), action.clone());
     let to = match &action {
         Action::Options { to } => target(world, to),
@@ -107,6 +108,11 @@ fn act(
             Action::Options { .. } => match engine.options(&to).await {
                 Ok(r) => format!("{} {}", r.status.as_u16(), r.reason),
                 Err(e) => e.to_string(),
+            },
+            Action::Register | Action::Unregister => match &account {
+                None => "no account: give the user an `account` table".to_owned(),
+                Some(a) if matches!(action, Action::Register) => result(a.register().await),
+                Some(a) => result(a.unregister().await),
             },
             Action::Shutdown => result(engine.shutdown().await),
             Action::Pause => result(engine.pause().await),

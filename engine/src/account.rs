@@ -59,7 +59,44 @@ pub struct AccountConfig {
     /// Register, or registration-free.
     #[serde(default)]
     pub mode: AccountMode,
+    /// RFC 5626 instance id: a UUID `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` (hex), sent as
+    /// `+sip.instance="<urn:uuid:…>"`. Keep it stable across restarts of one device.
+    #[serde(default)]
+    pub instance_id: Option<String>,
+    /// RFC 5626 `reg-id` (≥ 1) of this flow; needs `instance_id`.
+    #[serde(default)]
+    pub reg_id: Option<u32>,
+    /// RFC 8599 push notification parameters for the Contact.
+    #[serde(default)]
+    pub push: Option<PushSettings>,
+    /// Refresh at this fraction of the granted expiry (0.1..=0.95; default 0.5).
+    #[serde(default)]
+    pub refresh_fraction: Option<f64>,
+    /// RFC 5626 retry backoff base after a failure, seconds (≥ 1; default 30).
+    #[serde(default)]
+    pub backoff_base: Option<u32>,
+    /// RFC 5626 retry backoff ceiling, seconds (≥ the base; default 1800).
+    #[serde(default)]
+    pub backoff_max: Option<u32>,
 }
+
+/// RFC 8599 push parameters (`pn-provider`, `pn-prid`, `pn-param` Contact parameters).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushSettings {
+    /// `pn-provider`, e.g. `apns` or `fcm`.
+    pub provider: String,
+    /// `pn-prid`: the device's push token.
+    pub prid: String,
+    /// `pn-param`, e.g. the APNs topic.
+    #[serde(default)]
+    pub param: Option<String>,
+}
+
+/// The backoff base used when `backoff_base` is not set, seconds.
+pub const DEFAULT_BACKOFF_BASE: u32 = 30;
+/// The backoff ceiling used when `backoff_max` is not set, seconds.
+pub const DEFAULT_BACKOFF_MAX: u32 = 1800;
 
 fn udp() -> TransportKind {
     TransportKind::Udp
@@ -136,6 +173,27 @@ fn is_header_text(s: &str) -> bool {
     !s.is_empty() && !s.chars().any(|c| c.is_control())
 }
 
+/// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, hex digits.
+fn is_uuid(s: &str) -> bool {
+    s.len() == 36
+        && s.bytes().enumerate().all(|(i, c)| match i {
+            8 | 13 | 18 | 23 => c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+/// A push token: non-empty, no white space or control characters.
+fn check_push_token(field: &'static str, v: &str) -> Result<(), AccountError> {
+    if v.is_empty() || v.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(invalid(
+            field,
+            v,
+            "empty, white space or a control character",
+        ));
+    }
+    Ok(())
+}
+
 impl AccountConfig {
     /// Reads an account from TOML; the result is validated.
     pub fn from_toml(text: &str) -> Result<AccountConfig, AccountError> {
@@ -200,7 +258,57 @@ impl AccountConfig {
                 return Err(invalid("user_agent", ua, "empty or a control character"));
             }
         }
+        self.validate_registration()
+    }
+
+    /// The RFC 5626 / RFC 8599 and timing fields.
+    fn validate_registration(&self) -> Result<(), AccountError> {
+        if let Some(id) = &self.instance_id {
+            if !is_uuid(id) {
+                return Err(invalid(
+                    "instance_id",
+                    id,
+                    "not a UUID xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
+                ));
+            }
+        }
+        if let Some(r) = self.reg_id {
+            let value = r.to_string();
+            if r == 0 {
+                return Err(invalid("reg_id", &value, "reg-id starts at 1"));
+            }
+            if self.instance_id.is_none() {
+                return Err(invalid("reg_id", &value, "reg-id needs instance_id"));
+            }
+        }
+        if let Some(p) = &self.push {
+            check_push_token("push.provider", &p.provider)?;
+            check_push_token("push.prid", &p.prid)?;
+            if let Some(v) = &p.param {
+                check_push_token("push.param", v)?;
+            }
+        }
+        if let Some(f) = self.refresh_fraction {
+            if !(0.1..=0.95).contains(&f) {
+                let value = f.to_string();
+                return Err(invalid("refresh_fraction", &value, "between 0.1 and 0.95"));
+            }
+        }
+        let base = self.backoff_base.unwrap_or(DEFAULT_BACKOFF_BASE);
+        if base == 0 {
+            return Err(invalid("backoff_base", "0", "at least 1 s"));
+        }
+        if self.backoff_max.unwrap_or(DEFAULT_BACKOFF_MAX) < base {
+            let value = self.backoff_max.unwrap_or(DEFAULT_BACKOFF_MAX).to_string();
+            return Err(invalid("backoff_max", &value, "not less than backoff_base"));
+        }
         Ok(())
+    }
+
+    /// The `+sip.instance` value, `<urn:uuid:…>` (lowercase), when `instance_id` is set.
+    pub fn instance_urn(&self) -> Option<String> {
+        let id = self.instance_id.as_ref()?;
+        Some(format!("<urn:uuid:{}>", id.to_ascii_lowercase()))
     }
 }
 

@@ -117,3 +117,110 @@ proptest::proptest! {
         }
     }
 }
+
+const UUID: &str = "\"f81d4fae-7dec-11d0-a765-00a0c91e6bf6\"";
+
+#[test]
+fn outbound_push_and_timing_fields_load() {
+    let text = format!(
+        "{GOOD}instance_id = {UUID}\nreg_id = 1\nrefresh_fraction = 0.9\n\
+         backoff_base = 1\nbackoff_max = 1\n\
+         [push]\nprovider = \"fcm\"\nprid = \"cX1:APA91b-token_x\"\nparam = \"proj-1\"\n"
+    );
+    let a = AccountConfig::from_toml(&text).unwrap();
+    assert_eq!(
+        a.instance_urn().as_deref(),
+        Some("<urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6>")
+    );
+    assert_eq!(a.reg_id, Some(1));
+    assert_eq!(a.refresh_fraction, Some(0.9));
+    assert_eq!((a.backoff_base, a.backoff_max), (Some(1), Some(1)));
+    assert_eq!(
+        a.push,
+        Some(PushSettings {
+            provider: "fcm".into(),
+            prid: "cX1:APA91b-token_x".into(),
+            param: Some("proj-1".into()),
+        })
+    );
+    // Without any of them: none set, instance_urn absent.
+    let plain = AccountConfig::from_toml(GOOD).unwrap();
+    assert_eq!(plain.instance_urn(), None);
+    assert_eq!(
+        (plain.reg_id, plain.push, plain.refresh_fraction),
+        (None, None, None)
+    );
+}
+
+#[test]
+fn bad_instance_ids_name_the_field() {
+    for bad in [
+        "\"\"",
+        "\"f81d4fae7dec11d0a76500a0c91e6bf6\"",
+        "\"urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6\"",
+        "\"g81d4fae-7dec-11d0-a765-00a0c91e6bf6\"",
+        "\"f81d4fae-7dec-11d0-a765-00a0c91e6bf\"",
+        "\"f81d4fae-7dec-11d0a-765-00a0c91e6bf6\"",
+    ] {
+        assert_eq!(field_of(&with("instance_id", bad)), "instance_id", "{bad}");
+    }
+}
+
+#[test]
+fn reg_id_must_be_positive_and_needs_an_instance() {
+    assert_eq!(field_of(&with("reg_id", "1")), "reg_id");
+    let with_instance = format!("{GOOD}instance_id = {UUID}\n");
+    assert_eq!(field_of(&format!("{with_instance}reg_id = 0\n")), "reg_id");
+    assert!(AccountConfig::from_toml(&format!("{with_instance}reg_id = 7\n")).is_ok());
+    // Negative is a TOML type error naming the field.
+    let err = AccountConfig::from_toml(&format!("{with_instance}reg_id = -1\n")).unwrap_err();
+    assert!(err.to_string().contains("reg_id"), "{err}");
+}
+
+#[test]
+fn bad_push_settings_name_the_sub_field() {
+    let push = |provider: &str, prid: &str, param: &str| {
+        format!("{GOOD}push = {{ provider = {provider}, prid = {prid}{param} }}\n")
+    };
+    assert_eq!(field_of(&push("\"\"", "\"t\"", "")), "push.provider");
+    assert_eq!(field_of(&push("\"ap ns\"", "\"t\"", "")), "push.provider");
+    assert_eq!(field_of(&push("\"apns\"", "\"\"", "")), "push.prid");
+    assert_eq!(field_of(&push("\"apns\"", "\"a\\r\\nb\"", "")), "push.prid");
+    assert_eq!(
+        field_of(&push("\"apns\"", "\"t\"", ", param = \"x y\"")),
+        "push.param"
+    );
+    assert_eq!(
+        field_of(&push("\"apns\"", "\"t\"", ", param = \"\"")),
+        "push.param"
+    );
+    // A missing prid or an unknown key is a TOML error naming it.
+    let err =
+        AccountConfig::from_toml(&format!("{GOOD}push = {{ provider = \"apns\" }}\n")).unwrap_err();
+    assert!(err.to_string().contains("prid"), "{err}");
+    let err = AccountConfig::from_toml(&push("\"apns\"", "\"t\"", ", topic = \"x\"")).unwrap_err();
+    assert!(err.to_string().contains("topic"), "{err}");
+}
+
+#[test]
+fn refresh_fraction_and_backoff_are_range_checked() {
+    for bad in ["0.05", "0.96", "1.0", "-0.5", "nan"] {
+        assert_eq!(
+            field_of(&with("refresh_fraction", bad)),
+            "refresh_fraction",
+            "{bad}"
+        );
+    }
+    for good in ["0.1", "0.5", "0.95"] {
+        assert!(AccountConfig::from_toml(&with("refresh_fraction", good)).is_ok());
+    }
+    assert_eq!(field_of(&with("backoff_base", "0")), "backoff_base");
+    // max below the (default 30 s) base, or below an explicit one.
+    assert_eq!(field_of(&with("backoff_max", "10")), "backoff_max");
+    let text = format!("{GOOD}backoff_base = 60\nbackoff_max = 59\n");
+    assert_eq!(field_of(&text), "backoff_max");
+    let text = format!("{GOOD}backoff_base = 60\nbackoff_max = 60\n");
+    assert!(AccountConfig::from_toml(&text).is_ok());
+    // A base above the default ceiling needs an explicit max.
+    assert_eq!(field_of(&with("backoff_base", "3600")), "backoff_max");
+}

@@ -2,12 +2,13 @@
 //! registration machine's [`RegistrationConfig`] and the transport [`Target`] its
 //! REGISTERs go to. The Contact is the account's user at the local listener's address.
 
-use crate::account::AccountConfig;
+use crate::account::{AccountConfig, DEFAULT_BACKOFF_BASE, DEFAULT_BACKOFF_MAX};
 use crate::error::EngineError;
 use crate::outbound::{parse_target, resolve};
 use crate::stack::TransportRegistry;
 use std::net::SocketAddr;
-use switchboard_actors::registrar::RegistrationConfig;
+use std::time::Duration;
+use switchboard_actors::registrar::{Backoff, PushParams, RegistrationConfig};
 use switchboard_actors::transport::TransportMsg;
 use switchboard_actors::vocab::{Target, TransportKind};
 
@@ -61,21 +62,14 @@ async fn local_addr(
     }
 }
 
-/// Builds the setup for `cfg` (already validated). Errors: `NoTransport`,
-/// `Unresolvable` (a server or proxy host name), `InvalidTarget`.
-pub(crate) async fn setup(
+/// The registration machine's settings for `cfg` (already validated) when the local
+/// listener is at `local`: addresses, credentials, RFC 5626 instance/reg-id, RFC 8599
+/// push parameters and timings. Errors: `InvalidTarget`.
+pub(crate) fn registration_config(
     cfg: &AccountConfig,
-    registry: &TransportRegistry,
+    local: SocketAddr,
     default_user_agent: &str,
-) -> Result<Setup, EngineError> {
-    let server = parse_target(&server_uri(cfg))?;
-    let proxy = cfg
-        .outbound_proxy
-        .as_deref()
-        .map(parse_target)
-        .transpose()?;
-    let target = resolve(proxy.as_ref().unwrap_or(&server))?;
-    let local = local_addr(registry, cfg.transport).await?;
+) -> Result<RegistrationConfig, EngineError> {
     let aor = parse_target(&format!("sip:{}@{}", cfg.username, cfg.domain))?;
     let registrar = parse_target(&format!("sip:{}", cfg.domain))?;
     let contact = parse_target(&format!(
@@ -95,7 +89,44 @@ pub(crate) async fn setup(
         .user_agent
         .clone()
         .unwrap_or_else(|| default_user_agent.to_owned());
-    reg.outbound_proxy = proxy;
+    reg.outbound_proxy = cfg
+        .outbound_proxy
+        .as_deref()
+        .map(parse_target)
+        .transpose()?;
+    reg.instance = cfg.instance_urn();
+    reg.reg_id = cfg.reg_id;
+    reg.push = cfg.push.as_ref().map(|p| PushParams {
+        provider: p.provider.clone(),
+        prid: p.prid.clone(),
+        param: p.param.clone(),
+    });
+    if let Some(f) = cfg.refresh_fraction {
+        reg.refresh_fraction = f;
+    }
+    reg.backoff = Backoff {
+        base: Duration::from_secs(u64::from(cfg.backoff_base.unwrap_or(DEFAULT_BACKOFF_BASE))),
+        max: Duration::from_secs(u64::from(cfg.backoff_max.unwrap_or(DEFAULT_BACKOFF_MAX))),
+    };
+    Ok(reg)
+}
+
+/// Builds the setup for `cfg` (already validated). Errors: `NoTransport`,
+/// `Unresolvable` (a server or proxy host name), `InvalidTarget`.
+pub(crate) async fn setup(
+    cfg: &AccountConfig,
+    registry: &TransportRegistry,
+    default_user_agent: &str,
+) -> Result<Setup, EngineError> {
+    let server = parse_target(&server_uri(cfg))?;
+    let proxy = cfg
+        .outbound_proxy
+        .as_deref()
+        .map(parse_target)
+        .transpose()?;
+    let target = resolve(proxy.as_ref().unwrap_or(&server))?;
+    let local = local_addr(registry, cfg.transport).await?;
+    let reg = registration_config(cfg, local, default_user_agent)?;
     Ok(Setup { reg, target })
 }
 
@@ -116,5 +147,51 @@ mod tests {
         let t = resolve(&parse_target(&server_uri(&cfg)).unwrap()).unwrap();
         assert_eq!(t.kind, TransportKind::Tls);
         assert_eq!(t.addr, "10.0.0.1:6000".parse().unwrap());
+    }
+
+    #[test]
+    fn registration_config_carries_outbound_and_push_parameters() {
+        let cfg = AccountConfig::from_toml(
+            "server = \"10.0.0.1\"\ndomain = \"example.com\"\nusername = \"alice\"\n\
+             instance_id = \"F81D4FAE-7DEC-11D0-A765-00A0C91E6BF6\"\nreg_id = 2\n\
+             refresh_fraction = 0.8\nbackoff_base = 5\nbackoff_max = 60\n\
+             push = { provider = \"apns\", prid = \"00fc13adff78512\", param = \"DEF.com.example.voip\" }\n",
+        )
+        .unwrap();
+        let local: SocketAddr = "127.0.0.1:5070".parse().unwrap();
+        let reg = registration_config(&cfg, local, "sb-test").unwrap();
+        assert_eq!(
+            reg.instance.as_deref(),
+            Some("<urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6>")
+        );
+        assert_eq!(reg.reg_id, Some(2));
+        assert_eq!(
+            reg.push,
+            Some(PushParams {
+                provider: "apns".into(),
+                prid: "00fc13adff78512".into(),
+                param: Some("DEF.com.example.voip".into()),
+            })
+        );
+        assert_eq!(reg.refresh_fraction, 0.8);
+        assert_eq!(reg.backoff.base, Duration::from_secs(5));
+        assert_eq!(reg.backoff.max, Duration::from_secs(60));
+        assert_eq!(reg.user_agent, "sb-test");
+        assert_eq!(reg.contact.port, Some(5070));
+        assert_eq!(reg.aor.user.as_deref(), Some("alice"));
+    }
+
+    #[test]
+    fn registration_config_defaults_leave_outbound_and_push_off() {
+        let cfg = AccountConfig::from_toml(
+            "server = \"10.0.0.1\"\ndomain = \"example.com\"\nusername = \"alice\"\n",
+        )
+        .unwrap();
+        let reg = registration_config(&cfg, "[::1]:5060".parse().unwrap(), "sb").unwrap();
+        assert_eq!(reg.instance, None);
+        assert_eq!(reg.reg_id, None);
+        assert_eq!(reg.push, None);
+        assert_eq!(reg.refresh_fraction, 0.5);
+        assert_eq!(reg.backoff, Backoff::default());
     }
 }

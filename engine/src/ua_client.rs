@@ -69,19 +69,8 @@ impl Outbound {
         let request = build_request(method.clone(), &uri, target.kind, local, user_agent, rng);
         let call_id = request.call_id().unwrap_or_default().to_owned();
         let to = target.addr;
-        let sent = layer
-            .call(
-                |reply| LayerMsg::SendRequest {
-                    request,
-                    target,
-                    reply,
-                },
-                None,
-            )
-            .await;
-        let id = match sent {
-            Ok(ractor::rpc::CallResult::Success(Ok(id))) => id,
-            _ => return drop(reply.send(Err(EngineError::EngineGone))),
+        let Some(id) = crate::ua_owned::start_transaction(layer, request, target).await else {
+            return drop(reply.send(Err(EngineError::EngineGone)));
         };
         events.emit(Event::RequestSent {
             method: method.to_string(),

@@ -10,6 +10,29 @@ use switchboard_actors::sip::Request;
 use switchboard_actors::transaction::{LayerMsg, TxEvent, TxId};
 use switchboard_actors::vocab::Target;
 
+/// Starts a client transaction for `request`; its id, or `None` when the layer refused
+/// it or is gone. Shared by the embedder's requests and the owned ones.
+pub(crate) async fn start_transaction(
+    layer: &ActorRef<LayerMsg>,
+    request: Request,
+    target: Target,
+) -> Option<TxId> {
+    let sent = layer
+        .call(
+            |reply| LayerMsg::SendRequest {
+                request,
+                target,
+                reply,
+            },
+            None,
+        )
+        .await;
+    match sent {
+        Ok(ractor::rpc::CallResult::Success(Ok(id))) => Some(id),
+        _ => None,
+    }
+}
+
 /// Owned transactions in flight, by id.
 #[derive(Default)]
 pub(crate) struct Owned {
@@ -26,22 +49,12 @@ impl Owned {
         owner: ActorRef<AccountMsg>,
         layer: &ActorRef<LayerMsg>,
     ) {
-        let sent = layer
-            .call(
-                |reply| LayerMsg::SendRequest {
-                    request,
-                    target,
-                    reply,
-                },
-                None,
-            )
-            .await;
-        match sent {
-            Ok(ractor::rpc::CallResult::Success(Ok(id))) => {
+        match start_transaction(layer, request, target).await {
+            Some(id) => {
                 self.owners.insert(id, owner);
             }
-            other => {
-                tracing::warn!(?other, "owned request refused by the transaction layer");
+            None => {
+                tracing::warn!("owned request refused by the transaction layer");
                 let _ = owner.cast(AccountMsg::Tx(TxEvent::TransportError));
             }
         }

@@ -9,23 +9,10 @@ use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use switchboard_actors::sip::auth::{DigestCredentials, DigestServer, Password};
-use switchboard_actors::sip::{
-    parse_datagram, HeaderName, Message, ParseLimits, Request, Response, StatusCode,
-};
+use switchboard_actors::sip::{parse_datagram, HeaderName, Message, ParseLimits, Request};
 
-fn datagram(r: &Response) -> Vec<u8> {
-    let mut bytes = r.to_bytes().to_vec();
-    let at = bytes.len() - 2;
-    bytes.splice(at..at, b"Content-Length: 0\r\n".iter().copied());
-    bytes
-}
-
-fn answer(req: &Request, code: u16) -> Response {
-    let mut r = Response::to_request(req, StatusCode::new(code).unwrap());
-    let to = req.headers.get(&HeaderName::To).unwrap().as_str();
-    r.headers.set(HeaderName::To, format!("{to};tag=reg1"));
-    r
-}
+mod common;
+use common::{answer, datagram};
 
 fn expires_header(req: &Request) -> Option<String> {
     req.headers

@@ -9,25 +9,12 @@ use switchboard::{
     AccountConfig, Engine, EngineConfig, EngineError, Event, EventStream, TransportKind,
 };
 use switchboard_actors::sip::auth::{DigestCredentials, DigestServer, Password};
-use switchboard_actors::sip::{
-    parse_datagram, HeaderName, Message, ParseLimits, Request, Response, StatusCode,
-};
+use switchboard_actors::sip::{parse_datagram, HeaderName, Message, ParseLimits, Request};
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 
-fn datagram(r: &Response) -> Vec<u8> {
-    let mut bytes = r.to_bytes().to_vec();
-    let at = bytes.len() - 2;
-    bytes.splice(at..at, b"Content-Length: 0\r\n".iter().copied());
-    bytes
-}
-
-fn answer(req: &Request, code: u16) -> Response {
-    let mut r = Response::to_request(req, StatusCode::new(code).unwrap());
-    let to = req.headers.get(&HeaderName::To).unwrap().as_str();
-    r.headers.set(HeaderName::To, format!("{to};tag=reg1"));
-    r
-}
+mod common;
+use common::{answer, datagram};
 
 /// Challenges the first REGISTER, accepts (and verifies) the second with
 /// `Contact;expires=60`, and answers any later one with a plain 200. Every REGISTER

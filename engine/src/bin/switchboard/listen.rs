@@ -69,16 +69,9 @@ pub(crate) async fn listen(args: ListenArgs) -> ExitCode {
     let format = args.events;
     let stop = terminated();
     tokio::pin!(stop);
-    // The builder opens real sockets unless given another TransportSpawner.
-    let mut builder = Engine::builder().config(cfg);
-    let mut events = builder.subscribe();
-    let engine = match builder.start().await {
-        Ok(engine) => engine,
-        Err(e) => {
-            drain(format, events).await;
-            eprintln!("error: {e}");
-            return ExitCode::from(exit_code(&e));
-        }
+    let (engine, mut events) = match start_engine(cfg, format).await {
+        Ok(started) => started,
+        Err(code) => return code,
     };
     loop {
         tokio::select! {

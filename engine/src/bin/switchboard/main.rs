@@ -140,6 +140,25 @@ async fn drain(format: EventFormat, mut events: EventStream) {
     }
 }
 
+/// Starts the engine with real sockets and an event stream from the first event; on a
+/// failure prints the events so far and the error, and gives the exit code.
+async fn start_engine(
+    cfg: EngineConfig,
+    format: EventFormat,
+) -> Result<(Engine, EventStream), ExitCode> {
+    // The builder opens real sockets unless given another TransportSpawner.
+    let mut builder = Engine::builder().config(cfg);
+    let events = builder.subscribe();
+    match builder.start().await {
+        Ok(engine) => Ok((engine, events)),
+        Err(e) => {
+            drain(format, events).await;
+            eprintln!("error: {e}");
+            Err(ExitCode::from(exit_code(&e)))
+        }
+    }
+}
+
 fn exit_code(e: &EngineError) -> u8 {
     u8::try_from(e.exit_code()).unwrap_or(1)
 }

@@ -175,15 +175,9 @@ pub(crate) async fn register(args: RegisterArgs) -> ExitCode {
         }
     };
     tokio::pin!(until);
-    let mut builder = Engine::builder().config(cfg);
-    let mut events = builder.subscribe();
-    let engine = match builder.start().await {
-        Ok(engine) => engine,
-        Err(e) => {
-            drain(format, events).await;
-            eprintln!("error: {e}");
-            return ExitCode::from(exit_code(&e));
-        }
+    let (engine, mut events) = match start_engine(cfg, format).await {
+        Ok(started) => started,
+        Err(code) => return code,
     };
     let started = match engine.add_account(account).await {
         Ok(acct) => acct.register().await,

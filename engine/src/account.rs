@@ -21,9 +21,28 @@ pub enum AccountMode {
     RegistrationFree,
 }
 
-/// One SIP account.
+/// How the account keeps its NAT binding and its flow to the server alive between
+/// registrations (RFC 5626 §4.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum KeepaliveMethod {
+    /// CRLF ping-pong on TCP/TLS, OPTIONS on UDP.
+    #[default]
+    Auto,
+    /// RFC 5626 §4.4.1 double-CRLF ping, single-CRLF pong (TCP/TLS; on UDP a bare CRLF).
+    Crlf,
+    /// An out-of-dialog OPTIONS to the server; its 2xx's Via shows our public address.
+    Options,
+    /// An RFC 5389 STUN binding request on the SIP flow (RFC 5626 §4.4.2, UDP).
+    Stun,
+}
+
+/// One SIP account. Build it with [`AccountConfig::new`] and set the optional fields, or
+/// read it from TOML with [`AccountConfig::from_toml`].
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct AccountConfig {
     /// The SIP server's host: a domain name or an IP literal.
     pub server: String,
@@ -77,6 +96,56 @@ pub struct AccountConfig {
     /// RFC 5626 retry backoff ceiling, seconds (≥ the base; default 1800).
     #[serde(default)]
     pub backoff_max: Option<u32>,
+    /// Seconds between keepalives while registered (default: 30 on UDP, 90 on TCP/TLS;
+    /// 0 turns keepalives off; otherwise 5..=3600).
+    #[serde(default)]
+    pub keepalive_interval: Option<u32>,
+    /// How keepalives are sent.
+    #[serde(default)]
+    pub keepalive_method: KeepaliveMethod,
+    /// Registration-free mode: the header that carries the app's one-time session token
+    /// on a dial (default `X-Session-Token`; `Authorization` sends `Bearer <token>`).
+    #[serde(default)]
+    pub token_header: Option<String>,
+    /// Seconds to wait, after a push made the account register, for the pushed call's
+    /// INVITE before reporting it missed (default 15; 1..=120).
+    #[serde(default)]
+    pub push_wait: Option<u32>,
+}
+
+impl AccountConfig {
+    /// An account for `username@domain` at `server` with every optional field at its
+    /// default (UDP, port 5060, expires 3600, register mode, no password).
+    pub fn new(
+        server: impl Into<String>,
+        domain: impl Into<String>,
+        username: impl Into<String>,
+    ) -> Self {
+        AccountConfig {
+            server: server.into(),
+            port: None,
+            transport: TransportKind::Udp,
+            domain: domain.into(),
+            username: username.into(),
+            auth_username: None,
+            password: None,
+            display_name: None,
+            outbound_proxy: None,
+            expires: default_expires(),
+            user_agent: None,
+            mode: AccountMode::Register,
+            instance_id: None,
+            reg_id: None,
+            push: None,
+            refresh_fraction: None,
+            backoff_base: None,
+            backoff_max: None,
+            keepalive_interval: None,
+            keepalive_method: KeepaliveMethod::Auto,
+            token_header: None,
+            push_wait: None,
+        }
+    }
 }
 
 /// RFC 8599 push parameters (`pn-provider`, `pn-prid`, `pn-param` Contact parameters).
@@ -96,6 +165,14 @@ pub struct PushSettings {
 pub const DEFAULT_BACKOFF_BASE: u32 = 30;
 /// The backoff ceiling used when `backoff_max` is not set, seconds.
 pub const DEFAULT_BACKOFF_MAX: u32 = 1800;
+/// The keepalive interval on UDP when `keepalive_interval` is not set, seconds.
+pub const DEFAULT_KEEPALIVE_UDP: u32 = 30;
+/// The keepalive interval on TCP/TLS when `keepalive_interval` is not set, seconds.
+pub const DEFAULT_KEEPALIVE_STREAM: u32 = 90;
+/// The session-token header when `token_header` is not set.
+pub const DEFAULT_TOKEN_HEADER: &str = "X-Session-Token";
+/// The push wait when `push_wait` is not set, seconds.
+pub const DEFAULT_PUSH_WAIT: u32 = 15;
 
 fn udp() -> TransportKind {
     TransportKind::Udp

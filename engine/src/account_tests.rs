@@ -224,3 +224,44 @@ fn refresh_fraction_and_backoff_are_range_checked() {
     // A base above the default ceiling needs an explicit max.
     assert_eq!(field_of(&with("backoff_base", "3600")), "backoff_max");
 }
+
+#[test]
+fn keepalive_token_header_and_push_wait_are_checked() {
+    for bad in ["1", "4", "3601"] {
+        assert_eq!(
+            field_of(&with("keepalive_interval", bad)),
+            "keepalive_interval"
+        );
+    }
+    for good in ["0", "5", "3600"] {
+        assert!(AccountConfig::from_toml(&with("keepalive_interval", good)).is_ok());
+    }
+    for bad in ["\"\"", "\"X Token\"", "\"X-Token:\"", "\"é\""] {
+        assert_eq!(
+            field_of(&with("token_header", bad)),
+            "token_header",
+            "{bad}"
+        );
+    }
+    for bad in ["0", "121"] {
+        assert_eq!(field_of(&with("push_wait", bad)), "push_wait");
+    }
+    let text = format!("{GOOD}keepalive_method = \"stun\"\ntoken_header = \"Authorization\"\n");
+    let cfg = AccountConfig::from_toml(&text).unwrap();
+    assert_eq!(cfg.keepalive_method, crate::KeepaliveMethod::Stun);
+    assert_eq!(cfg.token_header_name(), "Authorization");
+    let err = AccountConfig::from_toml(&with("keepalive_method", "\"icmp\"")).unwrap_err();
+    assert!(err.to_string().contains("keepalive_method"), "{err}");
+}
+
+#[test]
+fn defaults_follow_the_transport() {
+    let mut cfg = AccountConfig::new("127.0.0.1", "example.com", "alice");
+    assert!(cfg.validate().is_ok());
+    assert_eq!(cfg.keepalive_secs(), 30);
+    assert_eq!(cfg.token_header_name(), "X-Session-Token");
+    cfg.transport = TransportKind::Tcp;
+    assert_eq!(cfg.keepalive_secs(), 90);
+    cfg.keepalive_interval = Some(0);
+    assert_eq!(cfg.keepalive_secs(), 0);
+}

@@ -1,8 +1,17 @@
 //! Checking an [`AccountConfig`] field by field against the RFC 3261 grammar (and the
 //! RFC 5626 / RFC 8599 parameters' own rules); the first bad field is named in the error.
 
-use super::{AccountConfig, AccountError, AccountMode, DEFAULT_BACKOFF_BASE, DEFAULT_BACKOFF_MAX};
+use super::{
+    AccountConfig, AccountError, AccountMode, DEFAULT_BACKOFF_BASE, DEFAULT_BACKOFF_MAX,
+    DEFAULT_KEEPALIVE_STREAM, DEFAULT_KEEPALIVE_UDP, DEFAULT_TOKEN_HEADER,
+};
 use switchboard_actors::sip::{Host, Uri};
+use switchboard_actors::vocab::TransportKind;
+
+/// RFC 3261 §25.1 `token` characters (a header name is a token).
+fn is_token_char(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || b"-.!%*_+`'~".contains(&c)
+}
 
 fn invalid(field: &'static str, value: &str, reason: &'static str) -> AccountError {
     AccountError::Invalid {
@@ -174,7 +183,46 @@ impl AccountConfig {
             let value = self.backoff_max.unwrap_or(DEFAULT_BACKOFF_MAX).to_string();
             return Err(invalid("backoff_max", &value, "not less than backoff_base"));
         }
+        if let Some(k) = self.keepalive_interval {
+            if k != 0 && !(5..=3600).contains(&k) {
+                let value = k.to_string();
+                return Err(invalid(
+                    "keepalive_interval",
+                    &value,
+                    "0 (off) or 5..=3600 s",
+                ));
+            }
+        }
+        if let Some(h) = &self.token_header {
+            if h.is_empty() || !h.bytes().all(is_token_char) {
+                return Err(invalid(
+                    "token_header",
+                    h,
+                    "not a header name (RFC 3261 token)",
+                ));
+            }
+        }
+        if let Some(w) = self.push_wait {
+            if !(1..=120).contains(&w) {
+                let value = w.to_string();
+                return Err(invalid("push_wait", &value, "between 1 and 120 s"));
+            }
+        }
         Ok(())
+    }
+
+    /// The keepalive interval in seconds (the default for the transport when unset);
+    /// 0 means off.
+    pub fn keepalive_secs(&self) -> u32 {
+        self.keepalive_interval.unwrap_or(match self.transport {
+            TransportKind::Udp => DEFAULT_KEEPALIVE_UDP,
+            _ => DEFAULT_KEEPALIVE_STREAM,
+        })
+    }
+
+    /// The header name that carries the session token on a registration-free dial.
+    pub fn token_header_name(&self) -> &str {
+        self.token_header.as_deref().unwrap_or(DEFAULT_TOKEN_HEADER)
     }
 
     /// The `+sip.instance` value, `<urn:uuid:…>` (lowercase), when `instance_id` is set.

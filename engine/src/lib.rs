@@ -61,7 +61,7 @@ mod ua_client;
 mod ua_owned;
 pub mod validate;
 
-pub use account::{AccountConfig, AccountError, AccountMode, PushSettings};
+pub use account::{AccountConfig, AccountError, AccountMode, KeepaliveMethod, PushSettings};
 pub use account_handle::Account;
 pub use children::{ChildKind, SpawnedTransport, TransportContext, TransportSpawner};
 pub use clock::{ManualClock, SystemClock, WallClock};

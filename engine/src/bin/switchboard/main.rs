@@ -30,8 +30,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 use switchboard::{
-    AccountConfig, AccountMode, Engine, EngineConfig, EngineError, Event, EventStream,
-    TransportKind,
+    AccountConfig, Engine, EngineConfig, EngineError, Event, EventStream, TransportKind,
 };
 use switchboard_actors::sip::auth::Password;
 use switchboard_actors::sip::{Host, Scheme, Uri};

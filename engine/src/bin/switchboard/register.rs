@@ -83,26 +83,16 @@ pub(crate) fn register_plan(args: &RegisterArgs) -> Result<(EngineConfig, Accoun
         IpAddr::V4(a) => a.to_string(),
         IpAddr::V6(a) => format!("[{a}]"),
     };
-    let account = AccountConfig {
-        server: server.clone(),
-        port,
-        transport: transport.into(),
-        domain: args.domain.clone().unwrap_or(server),
-        username: args.user.clone(),
-        auth_username: args.auth_user.clone(),
-        password: Some(Password::new(args.password.clone())),
-        display_name: None,
-        outbound_proxy: None,
-        expires: args.expires,
-        user_agent: None,
-        mode: AccountMode::Register,
-        instance_id: None,
-        reg_id: None,
-        push: None,
-        refresh_fraction: None,
-        backoff_base: None,
-        backoff_max: None,
-    };
+    let mut account = AccountConfig::new(
+        server.clone(),
+        args.domain.clone().unwrap_or(server),
+        args.user.clone(),
+    );
+    account.port = port;
+    account.transport = transport.into();
+    account.auth_username = args.auth_user.clone();
+    account.password = Some(Password::new(args.password.clone()));
+    account.expires = args.expires;
     account.validate().map_err(|e| e.to_string())?;
     let listen = args.listen.unwrap_or_else(|| {
         let local = match (ip.is_loopback(), ip) {

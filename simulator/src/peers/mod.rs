@@ -42,8 +42,8 @@ pub use radio::Radio;
 pub use registrar::Registrar;
 
 pub use config::{
-    GatewayConfig, InviteBehaviour, OptionsBehaviour, PeerKind, ProxyFailure, PushConfig,
-    BadCredentials, RadioConfig, RegistrarConfig, UaConfig, UaPing,
+    BadCredentials, GatewayConfig, InviteBehaviour, OptionsBehaviour, PeerKind, ProxyFailure,
+    PushConfig, RadioConfig, RegistrarConfig, UaConfig, UaPing,
 };
 pub use event::PeerEvent;
 mod gateway;

@@ -7,8 +7,8 @@ use super::proxy::{Incoming, ProxyCore};
 use super::proxy_receive::Received;
 use super::registrar_auth::{DigestGate, Verdict};
 use super::{
-    BadCredentials, BindingView, PeerCommand, PeerContext, PeerEvent, PeerInput, PeerOutput, ProxyFailure,
-    RegistrarConfig, ServerError,
+    BadCredentials, BindingView, PeerCommand, PeerContext, PeerEvent, PeerInput, PeerOutput,
+    ProxyFailure, RegistrarConfig, ServerError,
 };
 use std::time::Duration;
 use switchboard_actors::sip::auth::Algorithm;

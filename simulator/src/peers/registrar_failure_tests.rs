@@ -213,7 +213,12 @@ fn a_new_password_refuses_the_old_one_with_a_fresh_challenge() {
             "sip:example.com",
         );
         let text = format!("{CONTACT}\nAuthorization: {auth}");
-        feed(r, at, ALICE, &register("alice", "10.0.0.2", cseq + 1, &text))
+        feed(
+            r,
+            at,
+            ALICE,
+            &register("alice", "10.0.0.2", cseq + 1, &text),
+        )
     };
     assert_eq!(status_of(&try_with(&mut r, 0.0, 1, "pw-a")), 200);
     r.handle(

@@ -3,7 +3,10 @@
 //! password ends the call rejected after a bounded number of tries.
 
 use super::ua_wire::{ctx, Wire};
-use super::{BadCredentials, InviteBehaviour, PeerCommand, ProxyFailure, Registrar, RegistrarConfig, Ua, UaConfig};
+use super::{
+    BadCredentials, InviteBehaviour, PeerCommand, ProxyFailure, Registrar, RegistrarConfig, Ua,
+    UaConfig,
+};
 use crate::time::SimDuration;
 use std::collections::BTreeMap;
 use std::time::Duration;

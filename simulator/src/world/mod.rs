@@ -13,8 +13,8 @@ mod steps;
 
 pub use checks::evaluate;
 pub use invariants::{check_lifecycle, Violation};
-pub use register_in_flight::check_register_in_flight;
 pub use peer_shell::PeerShell;
+pub use register_in_flight::check_register_in_flight;
 
 use crate::scenario::Scenario;
 use crate::trace::{Record, Trace, TraceLine};

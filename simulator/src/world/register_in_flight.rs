@@ -37,14 +37,19 @@ struct Tx {
 
 /// Checks the wire trace: `t1_us` gives each user's T1 in microseconds (users absent use
 /// 500 ms).
-pub fn check_register_in_flight(lines: &[TraceLine], t1_us: &BTreeMap<String, u64>) -> Vec<Violation> {
+pub fn check_register_in_flight(
+    lines: &[TraceLine],
+    t1_us: &BTreeMap<String, u64>,
+) -> Vec<Violation> {
     let users: BTreeMap<&str, u64> = t1_us.iter().map(|(u, t)| (u.as_str(), *t)).collect();
     let is_user = |name: &str| users.contains_key(name);
     // (user, branch) → transaction; plus every copy's send time.
     let mut txs: BTreeMap<(&str, String), Tx> = BTreeMap::new();
     let mut copies: Vec<(&str, String, u64)> = Vec::new();
     for line in lines {
-        let Record::Wire(w) = &line.record else { continue };
+        let Record::Wire(w) = &line.record else {
+            continue;
+        };
         if w.method.as_deref() != Some("REGISTER") {
             continue;
         }

@@ -17,7 +17,11 @@ fn text(start: &str, branch: &str, cseq: u32) -> String {
 
 fn wire(t_us: u64, sent_us: u64, status: Option<u16>, branch: &str, cseq: u32) -> TraceLine {
     let (from, to, start) = match status {
-        None => ("alice", "proxy", "REGISTER sip:example.com SIP/2.0".to_owned()),
+        None => (
+            "alice",
+            "proxy",
+            "REGISTER sip:example.com SIP/2.0".to_owned(),
+        ),
         Some(s) => ("proxy", "alice", format!("SIP/2.0 {s} X")),
     };
     TraceLine {
@@ -77,7 +81,12 @@ fn a_second_register_before_the_final_response_is_reported() {
     ];
     assert!(matches!(
         check(lines.clone()).as_slice(),
-        [Violation::RegistersInFlight { open_cseq: 1, new_cseq: 2, t_us: 100_000, .. }]
+        [Violation::RegistersInFlight {
+            open_cseq: 1,
+            new_cseq: 2,
+            t_us: 100_000,
+            ..
+        }]
     ));
     // A provisional response ends nothing, and neither does a lost final one.
     lines[2] = resp(50_000, 100, "z9hG4bKa", 1);
@@ -134,7 +143,11 @@ fn a_tcp_close_to_the_registrar_ends_what_was_sent_over_tcp() {
             },
         },
     };
-    let lines = vec![tcp(req(0, "a", 1)), close.clone(), tcp(req(2_000_000, "b", 2))];
+    let lines = vec![
+        tcp(req(0, "a", 1)),
+        close.clone(),
+        tcp(req(2_000_000, "b", 2)),
+    ];
     assert_eq!(check(lines), []);
     // Over UDP a TCP close means nothing.
     let lines = vec![req(0, "a", 1), close, req(2_000_000, "b", 2)];
@@ -150,7 +163,11 @@ fn a_copy_after_the_end_is_reported() {
     ];
     assert!(matches!(
         check(lines).as_slice(),
-        [Violation::RegisterAfterEnd { cseq: 1, t_us: 500_000, .. }]
+        [Violation::RegisterAfterEnd {
+            cseq: 1,
+            t_us: 500_000,
+            ..
+        }]
     ));
 }
 
@@ -160,4 +177,43 @@ fn headers_are_read_in_any_case_and_compact_form() {
              cseq: 7 REGISTER\r\nVia: SIP/2.0/UDP other;branch=z9hG4bKnot\r\n\r\n";
     assert_eq!(top_branch_and_cseq(t), Some(("z9hG4bKq".into(), 7)));
     assert_eq!(top_branch_and_cseq("junk"), None);
+}
+
+/// On a real run's trace every REGISTER the engine sends is read (branch and CSeq), the
+/// run is clean, and a doctored copy with a second branch opened early is caught.
+#[test]
+fn a_real_trace_is_read_and_a_doctored_one_is_caught() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/registration_lossy.toml"
+    );
+    let scenario = crate::scenario::load(std::path::Path::new(path)).unwrap();
+    let out = crate::world::run(&scenario, 1, crate::world::RunOptions::default()).unwrap();
+    let registers: Vec<&WireRecord> = out
+        .lines
+        .iter()
+        .filter_map(|l| match &l.record {
+            Record::Wire(w) if w.from == "alice" && w.method.as_deref() == Some("REGISTER") => {
+                Some(w)
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(registers.len() >= 2, "{registers:#?}");
+    assert!(registers
+        .iter()
+        .all(|w| top_branch_and_cseq(&w.text).is_some()));
+    assert_eq!(check_register_in_flight(&out.lines, &users()), []);
+    let first = registers[0].clone();
+    let mut early = registers[registers.len() - 1].clone();
+    early.sent_us = first.sent_us + 1;
+    early.text = early.text.replacen("branch=", "branch=x", 1);
+    let mut lines = out.lines.clone();
+    lines.push(TraceLine {
+        t_us: first.sent_us + 1,
+        record: Record::Wire(early),
+    });
+    assert!(check_register_in_flight(&lines, &users())
+        .iter()
+        .any(|v| matches!(v, Violation::RegistersInFlight { .. })));
 }

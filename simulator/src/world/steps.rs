@@ -139,7 +139,10 @@ fn act(
                 None => "no account: give the user an `account` table".to_owned(),
                 Some(a) => {
                     let name = auth_username.clone().unwrap_or_default();
-                    result(a.set_credentials(name, Password::new(password.as_str())).await)
+                    result(
+                        a.set_credentials(name, Password::new(password.as_str()))
+                            .await,
+                    )
                 }
             },
             Action::Shutdown => result(engine.shutdown().await),

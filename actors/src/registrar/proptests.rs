@@ -1,9 +1,13 @@
-//! Random input sequences: no panic, never two REGISTERs in flight, and a run of
-//! 200 OKs always settles in Registered, Failed or Unregistered.
+//! Random input sequences (responses of every status, 401/407 challenges fresh or stale,
+//! 423 with Min-Expires, Retry-After, late responses to older REGISTERs, timeouts,
+//! transport errors, timers, user requests, credential swaps, address changes): no
+//! panic; never two REGISTERs in flight; whenever none is in flight the state is
+//! Registered, Failed or Unregistered; a run of 200 OKs always settles there; and a
+//! failure with an automatic retry really retries when its timer fires.
 
 use super::testkit::{cfg, machine, resp, secs, t0, Server};
 use super::{Input, Output, RegState, RegistrationMachine};
-use crate::sip::auth::Algorithm;
+use crate::sip::auth::{Algorithm, Password};
 use crate::sip::{HeaderName, Request};
 use proptest::prelude::*;
 use std::time::Duration;
@@ -12,7 +16,10 @@ use tokio::time::Instant;
 #[derive(Debug, Clone)]
 enum Step {
     Status(u16),
-    Challenge { proxy: bool, stale: bool },
+    Challenge {
+        proxy: bool,
+        stale: bool,
+    },
     Timeout,
     TransportError,
     Timer,
@@ -20,6 +27,12 @@ enum Step {
     Unregister,
     Observed(u8),
     Wait(u16),
+    /// A final response to the REGISTER before the last one (a late retransmission).
+    Late(u16),
+    /// New credentials (or none).
+    SetCredentials(Option<u8>),
+    /// A 503 with Retry-After.
+    RetryAfter(u8),
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -33,6 +46,9 @@ fn step() -> impl Strategy<Value = Step> {
         1 => Just(Step::Unregister),
         1 => (0u8..3).prop_map(Step::Observed),
         1 => (0u16..4000).prop_map(Step::Wait),
+        1 => (200u16..700).prop_map(Step::Late),
+        1 => prop::option::of(0u8..3).prop_map(Step::SetCredentials),
+        1 => (0u8..120).prop_map(Step::RetryAfter),
     ]
 }
 
@@ -53,11 +69,12 @@ proptest! {
         let mut srv = Server::new(Algorithm::Md5);
         let mut now: Instant = t0();
         let mut last: Option<Request> = None;
+        let mut prev: Option<Request> = None;
         let mut outstanding = false;
         for s in steps {
             let ends = outstanding && match &s {
                 Step::Status(c) => *c >= 200,
-                Step::Challenge { .. } | Step::Timeout | Step::TransportError => true,
+                Step::Challenge { .. } | Step::RetryAfter(_) | Step::Timeout | Step::TransportError => true,
                 _ => false,
             };
             let input = match (&s, &last) {
@@ -70,7 +87,20 @@ proptest! {
                     let code = if *proxy { 407 } else { 401 };
                     Input::Response(srv.challenge(now, r, code, *stale))
                 }
-                (Step::Status(_) | Step::Challenge { .. }, None) => continue,
+                (Step::RetryAfter(secs), Some(r)) => {
+                    let mut x = resp(r, 503);
+                    x.headers.push(HeaderName::RetryAfter, secs.to_string());
+                    Input::Response(x)
+                }
+                (Step::Late(c), _) => match &prev {
+                    Some(p) => Input::Response(resp(p, *c)),
+                    None => continue,
+                },
+                (Step::SetCredentials(pw), _) => Input::SetCredentials {
+                    auth_username: "alice".into(),
+                    password: pw.map(|n| Password::new(format!("pw-{n}"))),
+                },
+                (Step::Status(_) | Step::Challenge { .. } | Step::RetryAfter(_), None) => continue,
                 (Step::Timeout, _) => Input::Timeout,
                 (Step::TransportError, _) => Input::TransportError,
                 (Step::Timer, _) => {
@@ -94,9 +124,12 @@ proptest! {
             if let Some(r) = sent.into_iter().next() {
                 prop_assert!(!outstanding, "a second REGISTER while one is in flight");
                 outstanding = true;
-                last = Some(r);
+                prev = last.replace(r);
             }
             prop_assert_eq!(m.in_flight(), outstanding);
+            if !outstanding {
+                prop_assert!(settled(m.state()), "nothing in flight but {:?}", m.state());
+            }
         }
         for _ in 0..20 {
             let Some(r) = last.as_ref().filter(|_| m.in_flight()) else { break };
@@ -107,7 +140,18 @@ proptest! {
             now = secs(now, 1);
         }
         prop_assert!(!m.in_flight());
-        let settled = matches!(m.state(), RegState::Registered { .. } | RegState::Failed { .. } | RegState::Unregistered);
-        prop_assert!(settled, "{:?}", m.state());
+        prop_assert!(settled(m.state()), "{:?}", m.state());
+        if let RegState::Failed { retry_at: Some(at), .. } = m.state() {
+            prop_assert_eq!(m.poll_timeout(), Some(at));
+            m.handle(at, Input::Timer);
+            prop_assert_eq!(sends(&mut m).len(), 1, "an automatic retry sends a REGISTER");
+        }
     }
+}
+
+fn settled(s: RegState) -> bool {
+    matches!(
+        s,
+        RegState::Registered { .. } | RegState::Failed { .. } | RegState::Unregistered
+    )
 }

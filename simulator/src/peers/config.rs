@@ -151,6 +151,22 @@ pub struct RegistrarConfig {
     /// A failure mode to start in (a peer command changes it later).
     #[serde(default)]
     pub failure: ProxyFailure,
+    /// How it answers credentials computed with a wrong password.
+    #[serde(default)]
+    pub bad_credentials: BadCredentials,
+}
+
+/// What a registrar/proxy answers to credentials with a wrong password or an unknown
+/// user name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BadCredentials {
+    /// 403 Forbidden.
+    #[default]
+    Forbidden,
+    /// A fresh 401/407 challenge (`stale=false`), as Asterisk and Kamailio's usual
+    /// scripts do: the client learns its credentials were refused.
+    Challenge,
 }
 
 fn yes() -> bool {

@@ -42,8 +42,8 @@ pub use radio::Radio;
 pub use registrar::Registrar;
 
 pub use config::{
-    GatewayConfig, InviteBehaviour, OptionsBehaviour, PeerKind, ProxyFailure, PushConfig,
-    RadioConfig, RegistrarConfig, UaConfig, UaPing,
+    BadCredentials, GatewayConfig, InviteBehaviour, OptionsBehaviour, PeerKind, ProxyFailure,
+    PushConfig, RadioConfig, RegistrarConfig, UaConfig, UaPing,
 };
 pub use event::PeerEvent;
 mod gateway;
@@ -196,6 +196,14 @@ pub enum PeerCommand {
     Register,
     /// Registrar/proxy: change its failure mode from now on.
     SetFailure(ProxyFailure),
+    /// Registrar/proxy: `user`'s password is now `password` (added when unknown):
+    /// credentials computed with the old one stop working.
+    SetPassword {
+        /// The user name.
+        user: String,
+        /// The new password.
+        password: String,
+    },
     /// Radio: an incoming cellular call starts ringing.
     CellularRing,
     /// Radio: the user answered the cellular call.

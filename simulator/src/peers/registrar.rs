@@ -7,8 +7,8 @@ use super::proxy::{Incoming, ProxyCore};
 use super::proxy_receive::Received;
 use super::registrar_auth::{DigestGate, Verdict};
 use super::{
-    BindingView, PeerCommand, PeerContext, PeerEvent, PeerInput, PeerOutput, ProxyFailure,
-    RegistrarConfig, ServerError,
+    BadCredentials, BindingView, PeerCommand, PeerContext, PeerEvent, PeerInput, PeerOutput,
+    ProxyFailure, RegistrarConfig, ServerError,
 };
 use std::time::Duration;
 use switchboard_actors::sip::auth::Algorithm;
@@ -108,30 +108,32 @@ impl Registrar {
             )
         };
         let stale_mode = self.failure == ProxyFailure::StaleNonce;
-        match self
+        let stale = match self
             .gate
             .check(now, &inc.req, &header, &self.cfg.users, stale_mode)
         {
-            Verdict::Accept(user) => Some(user),
-            Verdict::Challenge { stale } => {
-                let c =
-                    self.gate
-                        .challenge(now, stale, stale && stale_mode, &mut self.core.ctx.rng);
-                self.core.reply(inc, status, |r| {
-                    r.headers
-                        .push(challenge_header, HeaderValue::from_string(c.to_string()));
-                });
-                self.core.emit(PeerEvent::Challenged {
-                    method: inc.req.method.as_str().to_owned(),
-                });
-                None
-            }
+            Verdict::Accept(user) => return Some(user),
+            Verdict::Challenge { stale } => stale,
             Verdict::Forbidden(user) => {
                 self.core.emit(PeerEvent::AuthFailed { user });
-                self.core.reply(inc, StatusCode::FORBIDDEN, |_| {});
-                None
+                if self.cfg.bad_credentials == BadCredentials::Forbidden {
+                    self.core.reply(inc, StatusCode::FORBIDDEN, |_| {});
+                    return None;
+                }
+                false
             }
-        }
+        };
+        let c = self
+            .gate
+            .challenge(now, stale, stale && stale_mode, &mut self.core.ctx.rng);
+        self.core.reply(inc, status, |r| {
+            r.headers
+                .push(challenge_header, HeaderValue::from_string(c.to_string()));
+        });
+        self.core.emit(PeerEvent::Challenged {
+            method: inc.req.method.as_str().to_owned(),
+        });
+        None
     }
 
     fn expire(&mut self, now: Duration) {
@@ -163,6 +165,9 @@ impl super::Peer for Registrar {
                 }
             }
             PeerInput::Command(PeerCommand::SetFailure(f)) => self.failure = f,
+            PeerInput::Command(PeerCommand::SetPassword { user, password }) => {
+                self.cfg.users.insert(user, password);
+            }
             // Stateless: a failed send leaves nothing to clean up; other commands are
             // for other kinds of peer.
             _ => {}

@@ -187,3 +187,61 @@ fn stale_nonce_mode_answers_each_request_once_stale() {
         .unwrap()
         .contains("stale=true"));
 }
+
+#[test]
+fn a_new_password_refuses_the_old_one_with_a_fresh_challenge() {
+    let mut c = cfg(true);
+    c.bad_credentials = BadCredentials::Challenge;
+    let mut r = Registrar::new(&c, ctx("proxy")).unwrap();
+    let try_with = |r: &mut Registrar, at: f64, cseq: u32, password: &str| {
+        let chal = response(
+            only(&feed(
+                r,
+                at,
+                ALICE,
+                &register("alice", "10.0.0.2", cseq, CONTACT),
+            ))
+            .1,
+        );
+        assert_eq!(chal.status.as_u16(), 401);
+        let auth = answer(
+            &chal,
+            HeaderName::WwwAuthenticate,
+            "alice",
+            password,
+            "REGISTER",
+            "sip:example.com",
+        );
+        let text = format!("{CONTACT}\nAuthorization: {auth}");
+        feed(
+            r,
+            at,
+            ALICE,
+            &register("alice", "10.0.0.2", cseq + 1, &text),
+        )
+    };
+    assert_eq!(status_of(&try_with(&mut r, 0.0, 1, "pw-a")), 200);
+    r.handle(
+        secs(1.0),
+        PeerInput::Command(PeerCommand::SetPassword {
+            user: "alice".into(),
+            password: "pw-new".into(),
+        }),
+    );
+    let refused = try_with(&mut r, 1.0, 3, "pw-a");
+    let m = response(only(&refused).1);
+    assert_eq!(m.status.as_u16(), 401, "re-challenged, not 403");
+    assert!(!m
+        .headers
+        .get(&HeaderName::WwwAuthenticate)
+        .unwrap()
+        .as_str()
+        .contains("stale=true"));
+    assert!(events(&refused)
+        .iter()
+        .any(|e| matches!(e, PeerEvent::AuthFailed { user } if user == "alice")));
+    assert_eq!(status_of(&try_with(&mut r, 2.0, 5, "pw-new")), 200);
+    // The default answers a wrong password 403.
+    let mut r = Registrar::new(&cfg(true), ctx("proxy")).unwrap();
+    assert_eq!(status_of(&try_with(&mut r, 0.0, 1, "wrong")), 403);
+}

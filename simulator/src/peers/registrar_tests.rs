@@ -20,6 +20,7 @@ pub(super) fn cfg(auth: bool) -> RegistrarConfig {
         nonce_lifetime: SimDuration::from_secs(300),
         record_route: true,
         failure: ProxyFailure::None,
+        bad_credentials: BadCredentials::Forbidden,
     }
 }
 

@@ -3,7 +3,10 @@
 //! password ends the call rejected after a bounded number of tries.
 
 use super::ua_wire::{ctx, Wire};
-use super::{InviteBehaviour, PeerCommand, ProxyFailure, Registrar, RegistrarConfig, Ua, UaConfig};
+use super::{
+    BadCredentials, InviteBehaviour, PeerCommand, ProxyFailure, Registrar, RegistrarConfig, Ua,
+    UaConfig,
+};
 use crate::time::SimDuration;
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -43,6 +46,7 @@ fn world(carol_password: &str) -> Wire {
         nonce_lifetime: SimDuration::from_secs(300),
         record_route: true,
         failure: ProxyFailure::None,
+        bad_credentials: BadCredentials::Forbidden,
     };
     let mut w = Wire::new();
     w.add(

@@ -27,6 +27,16 @@ pub enum Action {
     Register,
     /// Unregister the user's account (issue 4).
     Unregister,
+    /// Replace the account's digest credentials on the live account
+    /// (`Account::set_credentials`), used from the next REGISTER on.
+    SetCredentials {
+        /// The digest user name; the account's `auth_username` (else `username`) when
+        /// absent.
+        #[serde(default)]
+        auth_username: Option<String>,
+        /// The new password.
+        password: String,
+    },
     /// Place a call to a SIP URI (issue 5).
     Dial {
         /// Request-URI.
@@ -101,6 +111,7 @@ impl Action {
             Action::Resume => "resume",
             Action::Register => "register",
             Action::Unregister => "unregister",
+            Action::SetCredentials { .. } => "set_credentials",
             Action::Dial { .. } => "dial",
             Action::DialNumber { .. } => "dial_number",
             Action::Answer => "answer",
@@ -127,7 +138,8 @@ impl Action {
             | Action::Pause
             | Action::Resume
             | Action::Register
-            | Action::Unregister => None,
+            | Action::Unregister
+            | Action::SetCredentials { .. } => None,
             Action::Push { .. } => Some("issue 4"),
             Action::Dial { .. }
             | Action::DialNumber { .. }

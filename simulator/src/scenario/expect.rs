@@ -40,6 +40,8 @@ pub enum Check {
         user: String,
         /// The engine lifecycle state it must be in (`running`, `paused`, `stopped`, …).
         engine: Option<String>,
+        /// Whether the user's account must be registered (`Account::is_registered`).
+        registered: Option<bool>,
         /// When to probe.
         at: SimDuration,
     },
@@ -81,12 +83,21 @@ impl fmt::Display for Check {
                 }
             }
             Check::Never(m) => write!(f, "never {m}"),
-            Check::State { user, engine, at } => {
+            Check::State {
+                user,
+                engine,
+                registered,
+                at,
+            } => {
                 write!(f, "state of {user} at {at}")?;
                 if let Some(e) = engine {
                     write!(f, ": engine {e}")?;
                 }
-                Ok(())
+                match registered {
+                    Some(true) => write!(f, ": registered"),
+                    Some(false) => write!(f, ": not registered"),
+                    None => Ok(()),
+                }
             }
         }
     }

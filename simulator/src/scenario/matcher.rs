@@ -19,7 +19,8 @@ impl Matcher {
     /// Whether every field of the matcher is in `line` with an equal value. Nested
     /// tables match as subsets too; numbers compare by value (`200` equals `200.0`);
     /// arrays must be equal element by element (same length, elements equal by value);
-    /// `{ range = [lo, hi] }` in place of a value matches a number within `lo..=hi`.
+    /// `{ range = [lo, hi] }` in place of a value matches a number within `lo..=hi`;
+    /// `{ contains = "text" }` matches a string containing `text`.
     pub fn matches(&self, line: &Value) -> bool {
         match line {
             Value::Object(fields) => subset(&self.0, fields),
@@ -42,6 +43,9 @@ fn value_matches(want: &Value, have: &Value) -> bool {
     if let Some((lo, hi)) = range(want) {
         return have.as_f64().is_some_and(|v| lo <= v && v <= hi);
     }
+    if let Some(part) = contains(want) {
+        return have.as_str().is_some_and(|h| h.contains(part));
+    }
     match (want, have) {
         (Value::Object(w), Value::Object(h)) => subset(w, h),
         _ => value_eq(want, have),
@@ -57,6 +61,16 @@ fn range(want: &Value) -> Option<(f64, f64)> {
             [lo, hi] => Some((lo.as_f64()?, hi.as_f64()?)),
             _ => None,
         },
+        _ => None,
+    }
+}
+
+/// `{ contains = "Expires: 900" }`: a string containing this text (a header in a
+/// wire record's `text`, a word of a summary).
+fn contains(want: &Value) -> Option<&str> {
+    let Value::Object(w) = want else { return None };
+    match (w.len(), w.get("contains")) {
+        (1, Some(Value::String(part))) => Some(part),
         _ => None,
     }
 }
@@ -224,6 +238,17 @@ mod tests {
         assert!(
             !m(r#"{ kind = "peer", absent = { range = [0, 9] } }"#).matches(&line),
             "nor an absent field"
+        );
+    }
+
+    #[test]
+    fn contains_matches_strings_holding_the_text() {
+        let line = json!({"kind": "wire", "text": "REGISTER x\r\nExpires: 900\r\n", "len": 9});
+        assert!(m(r#"{ kind = "wire", text = { contains = "Expires: 900" } }"#).matches(&line));
+        assert!(!m(r#"{ kind = "wire", text = { contains = "Expires: 300" } }"#).matches(&line));
+        assert!(
+            !m(r#"{ kind = "wire", len = { contains = "9" } }"#).matches(&line),
+            "never a non-string"
         );
     }
 

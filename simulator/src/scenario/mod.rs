@@ -24,6 +24,8 @@ mod validate_steps;
 mod tests;
 #[cfg(test)]
 mod tests_bad;
+#[cfg(test)]
+mod tests_registration;
 
 pub use actions::{Action, CellularState, Fault};
 pub use errors::ScenarioError;

@@ -186,13 +186,15 @@ pub(crate) struct RawExpect {
     pub description: Option<String>,
 }
 
-/// `state = { user = "alice", engine = "running" }`.
+/// `state = { user = "alice", engine = "running", registered = true }`.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawState {
     pub user: Spanned<String>,
     #[serde(default)]
     pub engine: Option<Spanned<String>>,
+    #[serde(default)]
+    pub registered: Option<bool>,
 }
 
 /// `"udp"`, `"tcp"` or `"tls"`.

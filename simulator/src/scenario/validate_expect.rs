@@ -129,6 +129,7 @@ fn expect(
             Check::State {
                 user: st.user.into_inner(),
                 engine: st.engine.map(Spanned::into_inner),
+                registered: st.registered,
                 at: *when.get_ref(),
             }
         }

@@ -164,6 +164,13 @@ fn action_args(cx: &Ctx<'_>, i: usize, action: &Spanned<Action>) -> Result<(), S
         {
             Some("`to` is empty".to_owned())
         }
+        Action::SetCredentials { password, .. } if password.is_empty() => {
+            Some("`password` is empty".to_owned())
+        }
+        Action::SetCredentials {
+            auth_username: Some(u),
+            ..
+        } if u.trim().is_empty() => Some("`auth_username` is empty".to_owned()),
         Action::DialNumber { number } if number.trim().is_empty() => {
             Some("`number` is empty".to_owned())
         }
@@ -196,7 +203,9 @@ fn unfit(kind: &PeerKind, command: &PeerCommand) -> Option<String> {
         PeerCommand::Reinvite { .. } | PeerCommand::SendRaw { .. } | PeerCommand::Register => {
             (matches!(kind, PeerKind::Ua(_)), "a ua")
         }
-        PeerCommand::SetFailure(_) => (matches!(kind, PeerKind::Registrar(_)), "a registrar"),
+        PeerCommand::SetFailure(_) | PeerCommand::SetPassword { .. } => {
+            (matches!(kind, PeerKind::Registrar(_)), "a registrar")
+        }
         PeerCommand::CellularRing | PeerCommand::CellularAnswer | PeerCommand::CellularEnd => {
             (matches!(kind, PeerKind::Radio(_)), "a radio")
         }

@@ -1,5 +1,6 @@
 //! What must hold at the end of every run, whatever the scenario and its faults: nothing
-//! left in flight, nothing leaked, every engine state transition legal, no actor failed.
+//! left in flight, nothing leaked, every engine state transition legal, no actor failed,
+//! never two REGISTER transactions of one account in flight (`register_in_flight`).
 //! `sweep` checks exactly these over many seeds with random faults.
 
 use crate::trace::{Record, TraceLine};
@@ -65,6 +66,27 @@ pub enum Violation {
         /// The actor and reason, as the engine reported them.
         what: String,
     },
+    /// A user's engine started a REGISTER transaction while another was in flight
+    /// (rule in `register_in_flight`).
+    RegistersInFlight {
+        /// The user.
+        user: String,
+        /// CSeq of the transaction still in flight.
+        open_cseq: u32,
+        /// CSeq of the new one.
+        new_cseq: u32,
+        /// When the new one was sent.
+        t_us: u64,
+    },
+    /// A REGISTER transaction sent a copy after it had ended.
+    RegisterAfterEnd {
+        /// The user.
+        user: String,
+        /// Its CSeq.
+        cseq: u32,
+        /// When the copy was sent.
+        t_us: u64,
+    },
 }
 
 impl fmt::Display for Violation {
@@ -102,6 +124,21 @@ impl fmt::Display for Violation {
                 *t_us as f64 / 1e6
             ),
             Violation::ActorFailed { user, what } => write!(f, "{user}: actor failed: {what}"),
+            Violation::RegistersInFlight {
+                user,
+                open_cseq,
+                new_cseq,
+                t_us,
+            } => write!(
+                f,
+                "{user}: REGISTER CSeq {new_cseq} sent at {:.3}s while CSeq {open_cseq} was in flight",
+                *t_us as f64 / 1e6
+            ),
+            Violation::RegisterAfterEnd { user, cseq, t_us } => write!(
+                f,
+                "{user}: REGISTER CSeq {cseq} retransmitted at {:.3}s after its transaction ended",
+                *t_us as f64 / 1e6
+            ),
         }
     }
 }

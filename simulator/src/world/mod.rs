@@ -8,11 +8,13 @@ mod build;
 mod checks;
 mod invariants;
 mod peer_shell;
+mod register_in_flight;
 mod steps;
 
 pub use checks::evaluate;
 pub use invariants::{check_lifecycle, Violation};
 pub use peer_shell::PeerShell;
+pub use register_in_flight::check_register_in_flight;
 
 use crate::scenario::Scenario;
 use crate::trace::{Record, Trace, TraceLine};
@@ -133,6 +135,7 @@ async fn run_in_world(
     let sim_time = epoch.elapsed();
     let lines = trace.lines();
     violations.extend(check_lifecycle(&lines));
+    violations.extend(check_register_in_flight(&lines, &t1_of(scenario)));
     let mut failures: Vec<String> = violations.iter().map(|v| v.to_string()).collect();
     if !options.invariants_only {
         for (index, ok, expect, detail) in evaluate(scenario, &lines, &probes) {
@@ -167,4 +170,18 @@ async fn run_in_world(
         violations,
         sim_time,
     })
+}
+
+/// Each user's T1 in microseconds (500 ms unless its `[user.timers]` says otherwise).
+fn t1_of(scenario: &Scenario) -> std::collections::BTreeMap<String, u64> {
+    scenario
+        .users
+        .iter()
+        .map(|u| {
+            let t1 = u.timers.as_ref().and_then(|t| t.t1).map_or(500_000, |d| {
+                u64::try_from(d.0.as_micros()).unwrap_or(u64::MAX)
+            });
+            (u.name.clone(), t1)
+        })
+        .collect()
 }

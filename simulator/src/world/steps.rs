@@ -8,6 +8,7 @@ use crate::trace::{Record, Trace};
 use std::sync::Arc;
 use std::time::Duration;
 use switchboard::Engine;
+use switchboard_actors::sip::auth::Password;
 use tokio::time::Instant;
 
 /// A state probe's result: (expectation index, held, what was seen).
@@ -19,6 +20,7 @@ enum Due<'a> {
         index: usize,
         user: &'a str,
         engine: Option<&'a str>,
+        registered: Option<bool>,
     },
 }
 
@@ -35,7 +37,13 @@ pub(crate) async fn play(
         due.push((step.at.0, 0, Due::Step(&step.what)));
     }
     for (index, expect) in scenario.expects.iter().enumerate() {
-        if let Check::State { user, engine, at } = &expect.check {
+        if let Check::State {
+            user,
+            engine,
+            registered,
+            at,
+        } = &expect.check
+        {
             due.push((
                 at.0,
                 1,
@@ -43,6 +51,7 @@ pub(crate) async fn play(
                     index,
                     user,
                     engine: engine.as_deref(),
+                    registered: *registered,
                 },
             ));
         }
@@ -54,7 +63,8 @@ pub(crate) async fn play(
         match what {
             Due::Step(StepWhat::Action { user, action }) => {
                 if let Some(engine) = world.engines.get(user) {
-                    act(world, user, engine.clone(), action, epoch, trace);
+                    let action = with_default_username(scenario, user, action);
+                    act(world, user, engine.clone(), &action, epoch, trace);
                 }
             }
             Due::Step(StepWhat::Command { peer, command }) => {
@@ -67,14 +77,22 @@ pub(crate) async fn play(
                 index,
                 user,
                 engine,
+                registered,
             } => {
                 let state = world
                     .engines
                     .get(user)
                     .map(|e| e.state().to_string())
                     .unwrap_or_default();
-                let ok = engine.is_none_or(|want| want == state);
-                probes.push((index, ok, format!("{user} engine is {state}")));
+                let bound = world.accounts.get(user).map(|a| a.is_registered());
+                let ok = engine.is_none_or(|want| want == state)
+                    && registered.is_none_or(|want| bound == Some(want));
+                let seen = match bound {
+                    Some(true) => "registered",
+                    Some(false) => "not registered",
+                    None => "no account",
+                };
+                probes.push((index, ok, format!("{user} engine is {state}, {seen}")));
             }
         }
     }
@@ -114,6 +132,19 @@ fn act(
                 Some(a) if matches!(action, Action::Register) => result(a.register().await),
                 Some(a) => result(a.unregister().await),
             },
+            Action::SetCredentials {
+                auth_username,
+                password,
+            } => match &account {
+                None => "no account: give the user an `account` table".to_owned(),
+                Some(a) => {
+                    let name = auth_username.clone().unwrap_or_default();
+                    result(
+                        a.set_credentials(name, Password::new(password.as_str()))
+                            .await,
+                    )
+                }
+            },
             Action::Shutdown => result(engine.shutdown().await),
             Action::Pause => result(engine.pause().await),
             Action::Resume => result(engine.resume().await),
@@ -133,6 +164,32 @@ fn act(
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .push(task);
+}
+
+/// `set_credentials` without `auth_username` keeps the account's digest user name: its
+/// `auth_username`, else its `username`.
+fn with_default_username(scenario: &Scenario, user: &str, action: &Action) -> Action {
+    match action {
+        Action::SetCredentials {
+            auth_username: None,
+            password,
+        } => {
+            let table = scenario
+                .users
+                .iter()
+                .find(|u| u.name == user)
+                .and_then(|u| u.account.as_ref());
+            let name = table
+                .and_then(|t| t.get("auth_username").or_else(|| t.get("username")))
+                .and_then(|v| v.as_str())
+                .map(str::to_owned);
+            Action::SetCredentials {
+                auth_username: name,
+                password: password.clone(),
+            }
+        }
+        other => other.clone(),
+    }
 }
 
 fn result(r: Result<(), switchboard::EngineError>) -> String {

@@ -9,8 +9,9 @@
 //! its push Contact parameters so the proxy releases the held INVITE, and reports the
 //! call as `incoming` — or, when no INVITE with that Call-ID comes within the account's
 //! `push_wait`, as `missed` with reason `not_delivered` (the caller gave up meanwhile).
-//! Once the pushed call has ended the account unregisters again: a registration-free
-//! account keeps its binding only while a pushed call needs it.
+//! Once the pushed call has ended the account unregisters again — right away after a
+//! missed push, 32 s (Timer H) after a final response so the ACK still reaches us: a
+//! registration-free account keeps its binding only while a pushed call needs it.
 
 use serde::Deserialize;
 use switchboard_actors::sip::HeaderName;

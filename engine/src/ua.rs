@@ -71,6 +71,11 @@ pub enum UaMsg {
         /// The INVITE's server transaction.
         id: switchboard_actors::transaction::TxId,
     },
+    /// A pushed call's account may unregister now (see `ua_calls::RELEASE_AFTER`).
+    Linger {
+        /// Which ended call.
+        key: u64,
+    },
     /// The embedder rejects the ringing call `call_id` with `code`.
     RejectCall {
         /// The call's Call-ID.
@@ -191,7 +196,11 @@ impl Actor for UaCore {
                 return Ok(());
             }
             UaMsg::CallEnded { id } => {
-                state.calls.ended(id);
+                state.calls.ended(id, &myself);
+                return Ok(());
+            }
+            UaMsg::Linger { key } => {
+                state.calls.linger_over(key);
                 return Ok(());
             }
             UaMsg::RejectCall {

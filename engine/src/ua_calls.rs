@@ -26,6 +26,12 @@ use tokio::task::JoinHandle;
 /// How many pushed Call-IDs are remembered to ignore duplicate pushes.
 const RECENT_PUSHES: usize = 256;
 
+/// How long a pushed call's account keeps its binding after the call ended with a
+/// final response: the ACK (and retransmitted CANCELs) must still be routable to us
+/// through the proxy until the INVITE transaction is done — Timer H, 64×T1 with the
+/// default T1, is the longest a non-2xx final response waits for its ACK.
+pub(crate) const RELEASE_AFTER: Duration = Duration::from_secs(32);
+
 /// A push waiting for its INVITE.
 pub(crate) struct Expected {
     /// The caller, as the payload named them.
@@ -54,6 +60,9 @@ pub(crate) struct Calls {
     live: BTreeMap<TxId, Live>,
     expected: BTreeMap<String, Expected>,
     recent: VecDeque<String>,
+    /// Accounts of ended pushed calls, kept registered until [`RELEASE_AFTER`].
+    lingering: BTreeMap<u64, (ActorRef<AccountMsg>, JoinHandle<()>)>,
+    next_linger: u64,
 }
 
 fn contact(invite: &Request, flow: &Flow) -> String {
@@ -178,12 +187,27 @@ impl Calls {
         }
     }
 
-    /// Call `id` reached a final state (its actor stops by itself).
-    pub(crate) fn ended(&mut self, id: TxId) {
-        if let Some(call) = self.live.remove(&id) {
-            if let Some((_, account)) = call.pushed {
-                self.release(&account);
-            }
+    /// Call `id` reached a final state (its actor stops by itself); a pushed call's
+    /// account unregisters [`RELEASE_AFTER`] later.
+    pub(crate) fn ended(&mut self, id: TxId, ua: &ActorRef<UaMsg>) {
+        let Some(call) = self.live.remove(&id) else {
+            return;
+        };
+        if let Some((_, account)) = call.pushed {
+            self.next_linger += 1;
+            let (key, me) = (self.next_linger, ua.clone());
+            let timer = tokio::spawn(async move {
+                tokio::time::sleep(RELEASE_AFTER).await;
+                let _ = me.cast(UaMsg::Linger { key });
+            });
+            self.lingering.insert(key, (account, timer));
+        }
+    }
+
+    /// A pushed call's linger is over: its account may unregister.
+    pub(crate) fn linger_over(&mut self, key: u64) {
+        if let Some((account, _)) = self.lingering.remove(&key) {
+            self.release(&account);
         }
     }
 
@@ -270,6 +294,7 @@ impl Calls {
     fn release(&self, account: &ActorRef<AccountMsg>) {
         let id = account.get_id();
         let busy = self.expected.values().any(|e| e.account.get_id() == id)
+            || self.lingering.values().any(|(a, _)| a.get_id() == id)
             || self
                 .live
                 .values()
@@ -294,6 +319,9 @@ impl Calls {
             if let Some(t) = e.timer {
                 t.abort();
             }
+        }
+        for (_, (_, timer)) in std::mem::take(&mut self.lingering) {
+            timer.abort();
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Registration-free mode on loopback: a raw UDP socket plays the push proxy.
 //! `Engine::handle_push` → REGISTER with the RFC 8599 pn-* Contact parameters and the
 //! session token → the proxy releases the INVITE → `call incoming` and 180 on the wire
-//! → CANCEL → 200 + 487 → `call missed (cancelled)` → the account unregisters again.
+//! → CANCEL → 200 + 487 → `call missed (cancelled)`; the binding stays for the ACK.
 //! Also: reject, a push whose INVITE never comes, duplicate and malformed pushes.
 
 use futures::StreamExt;
@@ -178,6 +178,14 @@ async fn ring(engine: &Engine, events: &mut EventStream, proxy: &mut Proxy, call
     assert_eq!(account.as_deref(), Some("sip:alice@example.com"));
 }
 
+/// After a final response the binding stays (the ACK must reach us): no REGISTER soon.
+async fn expect_binding_kept(proxy: &mut Proxy) {
+    let mut buf = [0u8; 2048];
+    let quiet =
+        tokio::time::timeout(Duration::from_millis(300), proxy.socket.recv_from(&mut buf)).await;
+    assert!(quiet.is_err(), "the binding is kept while the ACK may come");
+}
+
 async fn expect_unregister(proxy: &mut Proxy) {
     let unreg = proxy.register().await;
     let expires = unreg.headers.get(&HeaderName::Expires).unwrap().as_str();
@@ -205,7 +213,7 @@ async fn pushed_call_rings_then_cancel_is_missed_and_the_account_unregisters() {
     );
     let missed = next_call(&mut events).await;
     assert_eq!(state_of(&missed), ("missed", Some("cancelled"), Some(487)));
-    expect_unregister(&mut proxy).await;
+    expect_binding_kept(&mut proxy).await;
     engine.shutdown().await.unwrap();
 }
 
@@ -222,7 +230,7 @@ async fn reject_call_sends_the_code() {
         engine.reject_call("pushed-2", 486).await,
         Err(EngineError::UnknownCall { .. })
     ));
-    expect_unregister(&mut proxy).await;
+    expect_binding_kept(&mut proxy).await;
     engine.shutdown().await.unwrap();
 }
 

@@ -39,7 +39,7 @@ pub enum Action {
     },
     /// Answer the ringing incoming call (issue 5).
     Answer,
-    /// Reject the ringing incoming call with a status (issue 5).
+    /// Reject the ringing incoming call (the latest one) with a status.
     Reject {
         /// A 4xx–6xx status, e.g. 486 or 603.
         code: u16,
@@ -61,7 +61,7 @@ pub enum Action {
         /// Digits from `0-9*#A-D`.
         digits: String,
     },
-    /// The app received a push payload and hands it to the engine (issue 4).
+    /// The app received a push payload and hands it to the engine.
     Push {
         /// The payload (JSON text).
         payload: String,
@@ -127,12 +127,12 @@ impl Action {
             | Action::Pause
             | Action::Resume
             | Action::Register
-            | Action::Unregister => None,
-            Action::Push { .. } => Some("issue 4"),
+            | Action::Unregister
+            | Action::Push { .. }
+            | Action::Reject { .. } => None,
             Action::Dial { .. }
             | Action::DialNumber { .. }
             | Action::Answer
-            | Action::Reject { .. }
             | Action::Ignore
             | Action::Hangup
             | Action::Hold

@@ -171,7 +171,12 @@ fn server_host(server: &str) -> (String, Option<u16>) {
 /// (and port, when both name one) or domain equals the payload's host. Without one:
 /// the only registration-free account. Otherwise [`PushError::NoAccount`].
 pub fn pick_account(accounts: &[PushCandidate], server: Option<&str>) -> Result<usize, PushError> {
-    let free = || accounts.iter().enumerate().filter(|(_, a)| a.registration_free);
+    let free = || {
+        accounts
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.registration_free)
+    };
     let none = || PushError::NoAccount {
         server: server.map(str::to_owned),
     };

@@ -21,7 +21,10 @@ fn bad_payloads_name_the_field() {
         PushPayload::parse("not json"),
         Err(PushError::Json { .. })
     ));
-    assert!(matches!(PushPayload::parse("[1]"), Err(PushError::Json { .. })));
+    assert!(matches!(
+        PushPayload::parse("[1]"),
+        Err(PushError::Json { .. })
+    ));
     assert_eq!(
         PushPayload::parse(r#"{"caller":"b","token":"c"}"#),
         Err(PushError::MissingField { field: "call_id" })
@@ -40,7 +43,10 @@ fn bad_payloads_name_the_field() {
     ));
     assert!(matches!(
         PushPayload::parse(r#"{"call_id":"","caller":"b","token":"c"}"#),
-        Err(PushError::InvalidField { field: "call_id", .. })
+        Err(PushError::InvalidField {
+            field: "call_id",
+            ..
+        })
     ));
     assert!(matches!(
         PushPayload::parse(r#"{"call_id":7,"caller":"b","token":"c"}"#),
@@ -81,7 +87,10 @@ fn picks_by_server_or_domain_among_registration_free_accounts() {
     ];
     assert_eq!(pick_account(&accounts, Some("sip:10.0.0.20:5060")), Ok(1));
     assert_eq!(pick_account(&accounts, Some("10.0.0.30:5070")), Ok(2));
-    assert_eq!(pick_account(&accounts, Some("sip:other.example.com")), Ok(2));
+    assert_eq!(
+        pick_account(&accounts, Some("sip:other.example.com")),
+        Ok(2)
+    );
     assert_eq!(
         pick_account(&accounts, Some("sip:10.0.0.20:6000")),
         Err(PushError::NoAccount {
@@ -93,7 +102,10 @@ fn picks_by_server_or_domain_among_registration_free_accounts() {
     assert_eq!(pick_account(&accounts[..2], None), Ok(1));
     assert!(pick_account(&accounts[..1], None).is_err());
     assert_eq!(
-        pick_account(&[cand("::1", Some(5060), "d", true)], Some("sip:[::1]:5060")),
+        pick_account(
+            &[cand("::1", Some(5060), "d", true)],
+            Some("sip:[::1]:5060")
+        ),
         Ok(0)
     );
 }

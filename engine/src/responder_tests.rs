@@ -41,7 +41,7 @@ fn options_gets_200_with_capabilities() {
     assert_eq!(resp.status, StatusCode::OK);
     assert_eq!(
         header(&resp, &HeaderName::Allow),
-        Some("OPTIONS, ACK, CANCEL, BYE")
+        Some("INVITE, OPTIONS, ACK, CANCEL, BYE")
     );
     assert_eq!(header(&resp, &HeaderName::Accept), Some("application/sdp"));
     assert_eq!(header(&resp, &HeaderName::Supported), Some(""));
@@ -96,9 +96,12 @@ fn unknown_method_is_501_known_unserved_is_405_both_with_allow() {
 fn invite_is_allowed_and_refused_only_by_the_generic_checks() {
     let invite = request(Method::Invite, "<sip:b@x>");
     assert!(refuse(&invite).is_none(), "a new INVITE becomes a call");
-    let allow = header(&answer(&request(Method::Options, "<sip:b@x>")), &HeaderName::Allow)
-        .unwrap_or_default()
-        .to_owned();
+    let allow = header(
+        &answer(&request(Method::Options, "<sip:b@x>")),
+        &HeaderName::Allow,
+    )
+    .unwrap_or_default()
+    .to_owned();
     assert!(allow.contains("INVITE"), "{allow}");
     let mut required = invite.clone();
     required.headers.push(HeaderName::Require, "100rel");

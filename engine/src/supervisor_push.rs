@@ -59,10 +59,16 @@ impl SupervisorState {
             Some(stack) if state == EngineState::Running => stack.ua.clone(),
             _ => return Err(EngineError::NotRunning { state }),
         };
-        let candidates: Vec<PushCandidate> =
-            self.push_targets.iter().map(|t| t.candidate.clone()).collect();
+        let candidates: Vec<PushCandidate> = self
+            .push_targets
+            .iter()
+            .map(|t| t.candidate.clone())
+            .collect();
         let index = pick_account(&candidates, payload.server.as_deref())?;
-        let target = self.push_targets.get(index).ok_or(EngineError::EngineGone)?;
+        let target = self
+            .push_targets
+            .get(index)
+            .ok_or(EngineError::EngineGone)?;
         let (account, wait) = (target.actor.clone(), target.push_wait);
         let header = token_header(&target.token_header, &payload.token);
         let expect = ua
@@ -105,9 +111,8 @@ impl SupervisorState {
         let state = self.lifecycle.state();
         match &self.stack {
             Some(stack) if state == EngineState::Running => {
-                if let Err(ractor::MessagingErr::SendErr(UaMsg::RejectCall { reply, .. })) = stack
-                    .ua
-                    .send_message(UaMsg::RejectCall {
+                if let Err(ractor::MessagingErr::SendErr(UaMsg::RejectCall { reply, .. })) =
+                    stack.ua.send_message(UaMsg::RejectCall {
                         call_id,
                         code,
                         reply,

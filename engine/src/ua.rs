@@ -230,7 +230,16 @@ impl Actor for UaCore {
                     let (events, server) = (st.events.clone(), st.server.clone());
                     state
                         .calls
-                        .on_invite(id, request, flow, &myself, &layer, &events, &server, &mut st.rng)
+                        .on_invite(
+                            id,
+                            request,
+                            flow,
+                            &myself,
+                            &layer,
+                            &events,
+                            &server,
+                            &mut st.rng,
+                        )
                         .await;
                     return Ok(());
                 }
@@ -305,7 +314,10 @@ impl Actor for UaCore {
         // A call actor's failure ends that call only (DESIGN.md, failure rules).
         if let ractor::SupervisionEvent::ActorFailed(cell, err) = evt {
             if let Some(layer) = state.args.layer.get().cloned() {
-                if state.calls.failed(cell.get_id(), &layer, &state.args.events) {
+                if state
+                    .calls
+                    .failed(cell.get_id(), &layer, &state.args.events)
+                {
                     state.args.events.emit(Event::ActorFailed {
                         actor: "call".to_owned(),
                         reason: err.to_string(),

@@ -8,8 +8,8 @@ use futures::StreamExt;
 use std::net::SocketAddr;
 use std::time::Duration;
 use switchboard::{
-    AccountConfig, AccountMode, Engine, EngineConfig, EngineError, Event, EventStream,
-    PushError, PushSettings, TransportKind,
+    AccountConfig, AccountMode, Engine, EngineConfig, EngineError, Event, EventStream, PushError,
+    PushSettings, TransportKind,
 };
 use switchboard_actors::sip::{
     parse_datagram, HeaderName, Message, ParseLimits, Request, Response,
@@ -34,8 +34,11 @@ impl Proxy {
             .expect("a message in time")
             .unwrap();
         self.engine = Some(from);
-        parse_datagram(bytes::Bytes::copy_from_slice(&buf[..n]), &ParseLimits::default())
-            .expect("the engine sends valid SIP")
+        parse_datagram(
+            bytes::Bytes::copy_from_slice(&buf[..n]),
+            &ParseLimits::default(),
+        )
+        .expect("the engine sends valid SIP")
     }
 
     async fn request(&mut self) -> Request {
@@ -152,10 +155,17 @@ async fn ring(engine: &Engine, events: &mut EventStream, proxy: &mut Proxy, call
     let contact = reg.headers.get(&HeaderName::Contact).unwrap().as_str();
     assert!(contact.contains("pn-provider=apns"), "{contact}");
     assert!(contact.contains("pn-prid=device-1"), "{contact}");
-    assert!(contact.contains("pn-param=ABC.com.example.voip"), "{contact}");
-    let token = reg.headers.get(&HeaderName::Other("X-Session-Token".into()));
+    assert!(
+        contact.contains("pn-param=ABC.com.example.voip"),
+        "{contact}"
+    );
+    let token = reg
+        .headers
+        .get(&HeaderName::Other("X-Session-Token".into()));
     assert_eq!(token.map(|v| v.as_str()), Some("tok-1"));
-    proxy.send(&request_text("INVITE", call_id, "INVITE", "")).await;
+    proxy
+        .send(&request_text("INVITE", call_id, "INVITE", ""))
+        .await;
     let ringing = proxy.response().await;
     assert_eq!(ringing.status.as_u16(), 180);
     assert!(ringing.to().unwrap().tag().is_some());
@@ -198,9 +208,14 @@ async fn pushed_call_rings_then_cancel_is_missed_and_the_account_unregisters() {
     ring(&engine, &mut events, &mut proxy, "pushed-1").await;
     // A duplicate push for the ringing call is ignored (no second REGISTER).
     let port = proxy.socket.local_addr().unwrap().port();
-    engine.handle_push(&payload("pushed-1", port)).await.unwrap();
+    engine
+        .handle_push(&payload("pushed-1", port))
+        .await
+        .unwrap();
 
-    proxy.send(&request_text("CANCEL", "pushed-1", "CANCEL", "")).await;
+    proxy
+        .send(&request_text("CANCEL", "pushed-1", "CANCEL", ""))
+        .await;
     let (a, b) = (proxy.response().await, proxy.response().await);
     let mut got: Vec<(u16, String)> = [a, b]
         .iter()

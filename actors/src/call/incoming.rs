@@ -62,7 +62,8 @@ impl IncomingCall {
         };
         let ringing = call.response(StatusCode::RINGING);
         call.out.push_back(Output::Respond(ringing));
-        call.out.push_back(Output::Event(CallEvent::Incoming(caller)));
+        call.out
+            .push_back(Output::Event(CallEvent::Incoming(caller)));
         call
     }
 
@@ -176,7 +177,8 @@ impl IncomingCall {
             }
         }
         if !self.cfg.server.is_empty() {
-            resp.headers.push(HeaderName::Server, self.cfg.server.clone());
+            resp.headers
+                .push(HeaderName::Server, self.cfg.server.clone());
         }
     }
 }

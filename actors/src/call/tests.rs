@@ -118,8 +118,13 @@ fn ring_timer_sends_480_and_reports_no_answer() {
     assert!(drain(&mut call).is_empty(), "early timer is ignored");
     call.handle(now + DEFAULT_RING_TIMEOUT, Input::Timer);
     let out = drain(&mut call);
-    assert!(matches!(&out[0], Output::Respond(r) if r.status == StatusCode::TEMPORARILY_UNAVAILABLE));
-    assert_eq!(out[1], Output::Event(CallEvent::Missed(MissReason::NoAnswer)));
+    assert!(
+        matches!(&out[0], Output::Respond(r) if r.status == StatusCode::TEMPORARILY_UNAVAILABLE)
+    );
+    assert_eq!(
+        out[1],
+        Output::Event(CallEvent::Missed(MissReason::NoAnswer))
+    );
 }
 
 #[test]

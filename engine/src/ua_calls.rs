@@ -204,13 +204,6 @@ impl Calls {
         }
     }
 
-    /// A pushed call's linger is over: its account may unregister.
-    pub(crate) fn linger_over(&mut self, key: u64) {
-        if let Some((account, _)) = self.lingering.remove(&key) {
-            self.release(&account);
-        }
-    }
-
     /// A call actor failed: the call ends with `internal_error` and the INVITE gets 500
     /// (ignored by the transaction if a final response went out already).
     pub(crate) fn failed(
@@ -245,66 +238,6 @@ impl Calls {
         true
     }
 
-    /// Expect the INVITE of a pushed call; false for a duplicate push (already
-    /// expected, or seen recently).
-    pub(crate) fn expect(
-        &mut self,
-        call_id: String,
-        expected: Expected,
-        wait: Duration,
-        ua: &ActorRef<UaMsg>,
-    ) -> bool {
-        if self.recent.contains(&call_id) || self.live.values().any(|c| c.call_id == call_id) {
-            return false;
-        }
-        if self.recent.len() >= RECENT_PUSHES {
-            self.recent.pop_front();
-        }
-        self.recent.push_back(call_id.clone());
-        let (me, id) = (ua.clone(), call_id.clone());
-        let timer = tokio::spawn(async move {
-            tokio::time::sleep(wait).await;
-            let _ = me.cast(UaMsg::PushExpired { call_id: id });
-        });
-        self.expected.insert(
-            call_id,
-            Expected {
-                timer: Some(timer),
-                ..expected
-            },
-        );
-        true
-    }
-
-    /// `push_wait` passed without the pushed INVITE: missed, `not_delivered`.
-    pub(crate) fn push_expired(&mut self, call_id: &str, events: &EventSink) {
-        if let Some(e) = self.expected.remove(call_id) {
-            events.emit(ended_event(
-                call_id,
-                &e.caller,
-                "missed",
-                "not_delivered",
-                Some(e.aor.clone()),
-            ));
-            self.release(&e.account);
-        }
-    }
-
-    /// A pushed call of `account` is over: unregister unless another one needs it.
-    fn release(&self, account: &ActorRef<AccountMsg>) {
-        let id = account.get_id();
-        let busy = self.expected.values().any(|e| e.account.get_id() == id)
-            || self.lingering.values().any(|(a, _)| a.get_id() == id)
-            || self
-                .live
-                .values()
-                .any(|c| c.pushed.as_ref().is_some_and(|(_, a)| a.get_id() == id));
-        if !busy {
-            let (tx, _rx) = ractor::concurrency::oneshot();
-            let _ = account.cast(AccountMsg::Unregister(tx.into()));
-        }
-    }
-
     /// Calls ringing plus pushes waiting (they count as requests in flight).
     pub(crate) fn len(&self) -> usize {
         self.live.len() + self.expected.len()
@@ -332,14 +265,5 @@ fn unknown(call_id: &str) -> EngineError {
     }
 }
 
-impl Expected {
-    /// A push for `aor` from `caller`, answered by `account`.
-    pub(crate) fn new(caller: String, aor: String, account: ActorRef<AccountMsg>) -> Self {
-        Expected {
-            caller,
-            aor,
-            account,
-            timer: None,
-        }
-    }
-}
+#[path = "ua_push.rs"]
+mod push;

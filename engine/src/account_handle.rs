@@ -13,6 +13,7 @@ use tokio::sync::watch;
 #[derive(Debug, Clone)]
 pub struct Account {
     aor: String,
+    token_header: String,
     actor: ActorRef<AccountMsg>,
     registered: watch::Receiver<bool>,
     engine: watch::Receiver<EngineState>,
@@ -21,12 +22,14 @@ pub struct Account {
 impl Account {
     pub(crate) fn new(
         aor: String,
+        token_header: String,
         actor: ActorRef<AccountMsg>,
         registered: watch::Receiver<bool>,
         engine: watch::Receiver<EngineState>,
     ) -> Self {
         Account {
             aor,
+            token_header,
             actor,
             registered,
             engine,
@@ -68,6 +71,23 @@ impl Account {
             reply,
         })
         .await
+    }
+
+    /// Sets the app's one-time session token (registration-free mode): every REGISTER
+    /// from the next one on carries it in the account's `token_header`
+    /// (`X-Session-Token: <token>` by default, `Authorization: Bearer <token>`).
+    /// `handle_push` sets the payload's token the same way. Errors: `Push` (the token is
+    /// not visible ASCII), `NotRunning`.
+    pub async fn set_session_token(&self, token: &str) -> Result<(), EngineError> {
+        crate::push::check_token(token)?;
+        let headers = vec![crate::push::token_header(&self.token_header, token)];
+        self.ask(move |reply| AccountMsg::SetHeaders { headers, reply })
+            .await
+    }
+
+    /// The header name the account's session token travels in.
+    pub fn token_header(&self) -> &str {
+        &self.token_header
     }
 
     async fn ask(

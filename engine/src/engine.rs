@@ -195,6 +195,52 @@ impl Engine {
         }
     }
 
+    /// Handles a push the app's backend sent for a registration-free account (RFC 8599
+    /// style; see [`crate::push`]): parses `payload` (JSON `call_id`, `caller`, `token`,
+    /// optional `server`; unknown fields ignored), picks the account
+    /// ([`crate::push::pick_account`]: a registration-free account whose server or
+    /// domain matches `server`, or the only one), sets its session token and registers
+    /// it with its push Contact parameters so the proxy releases the held INVITE.
+    /// Returns once the REGISTER is under way; the call is then reported as a `call`
+    /// event `incoming`, or `missed` (`not_delivered`) when its INVITE does not come
+    /// within the account's `push_wait`. A second push for the same Call-ID is ignored
+    /// (Ok). Errors: `Push` (a malformed payload, naming the field; `NoAccount`),
+    /// `NotRunning`.
+    pub async fn handle_push(&self, payload: &str) -> Result<(), EngineError> {
+        let payload = crate::push::PushPayload::parse(payload)?;
+        match self
+            .supervisor
+            .call(|reply| SupervisorMsg::Push { payload, reply }, None)
+            .await
+        {
+            Ok(CallResult::Success(result)) => result,
+            _ => Err(self.gone()),
+        }
+    }
+
+    /// Rejects the ringing incoming call `call_id` with `code` (4xx–6xx, e.g. 486 Busy
+    /// Here or 603 Decline; other codes send 603). The call ends as `rejected`.
+    /// Errors: `UnknownCall` (no such call rings: it ended meanwhile), `NotRunning`.
+    /// Answering comes with the calls issue.
+    pub async fn reject_call(&self, call_id: &str, code: u16) -> Result<(), EngineError> {
+        let call_id = call_id.to_owned();
+        match self
+            .supervisor
+            .call(
+                |reply| SupervisorMsg::RejectCall {
+                    call_id,
+                    code,
+                    reply,
+                },
+                None,
+            )
+            .await
+        {
+            Ok(CallResult::Success(result)) => result,
+            _ => Err(self.gone()),
+        }
+    }
+
     /// Counts of what is alive in the tree (transactions, requests waiting, listeners).
     pub async fn stats(&self) -> Result<EngineStats, EngineError> {
         match self.supervisor.call(SupervisorMsg::Stats, None).await {

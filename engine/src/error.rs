@@ -8,6 +8,8 @@
 //! | [`NoTransport`](EngineError::NoTransport) | the embedder (no listener of the target's transport) | configure one |
 //! | [`RequestTimeout`](EngineError::RequestTimeout) | the peer or the network (no final response: Timer B/F) | retry later |
 //! | [`RequestTransport`](EngineError::RequestTransport) | the network (the transport failed to deliver, RFC 3261 §17.1.4) | retry later |
+//! | [`Push`](EngineError::Push) | the embedder / app backend (a malformed push, or no registration-free account for it) | fix the named field or add the account |
+//! | [`UnknownCall`](EngineError::UnknownCall) | the embedder (no ringing call with that Call-ID: it ended meanwhile) | nothing |
 //! | [`Account`](EngineError::Account) | the embedder / user (an account field breaks the grammar) | fix the named field |
 //! | [`Config`](EngineError::Config) | the embedder / user (bad configuration) | fix the named field |
 //! | [`Bind`](EngineError::Bind) | the environment (address in use, no permission, no such interface) | pick another address |
@@ -110,6 +112,16 @@ pub enum EngineError {
     /// The supervision tree stopped while the handle still existed.
     #[error("the engine's supervision tree is gone")]
     EngineGone,
+    /// A push payload or session token was refused (`handle_push`,
+    /// `Account::set_session_token`); the error names the field.
+    #[error("{0}")]
+    Push(#[from] crate::push::PushError),
+    /// No call with this Call-ID is waiting for an answer (`reject_call`).
+    #[error("no ringing call with Call-ID `{call_id}`")]
+    UnknownCall {
+        /// The Call-ID as given.
+        call_id: String,
+    },
 }
 
 impl EngineError {

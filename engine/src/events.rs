@@ -12,6 +12,8 @@
 //! {"kind":"request_failed","method":"OPTIONS","call_id":"5f1e…","reason":"timeout"}
 //! {"kind":"registration","account":"sip:alice@example.com","state":"registered","expires":60}
 //! {"kind":"registration","account":"sip:alice@example.com","state":"failed","reason":"server_error","status":503,"retry_in_ms":31000}
+//! {"kind":"call","call_id":"a84b…","state":"incoming","direction":"incoming","remote":"sip:carol@example.com"}
+//! {"kind":"call","call_id":"a84b…","state":"missed","direction":"incoming","remote":"sip:carol@example.com","reason":"cancelled","status":487}
 //! {"kind":"lagged","missed":12}
 //! ```
 //!
@@ -141,6 +143,36 @@ pub enum Event {
         #[serde(skip_serializing_if = "Option::is_none")]
         retry_in_ms: Option<u64>,
     },
+    /// A call moved. Today incoming calls only: `state` is `incoming` (ringing here,
+    /// 180 sent), `missed` (`reason` `cancelled`, `no_answer`, or `not_delivered` when
+    /// a push's INVITE never came), `rejected` (with `status`) or `failed` (`reason`
+    /// `transport` or `internal_error`). The calls issue adds answering and outgoing
+    /// calls.
+    Call {
+        /// The call's Call-ID.
+        call_id: String,
+        /// The new state (see above).
+        state: String,
+        /// `incoming` (the calls issue adds `outgoing`).
+        direction: String,
+        /// The other party: From's URI (or the push payload's caller).
+        remote: String,
+        /// The other party's display name, when From has one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        display_name: Option<String>,
+        /// The network-asserted identity (P-Asserted-Identity), when present.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        asserted_identity: Option<String>,
+        /// Why it ended.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+        /// The final status sent, when the engine sent one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        status: Option<u16>,
+        /// The account it came in on (pushed calls), when known.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        account: Option<String>,
+    },
     /// This subscriber fell behind and `missed` events were dropped for it (only for
     /// it: the engine and other subscribers are never slowed down).
     Lagged {
@@ -215,6 +247,19 @@ impl fmt::Display for Event {
                 if let Some(e) = expires {
                     write!(f, " for {e} s")?;
                 }
+                match reason {
+                    Some(r) => write!(f, " ({r})"),
+                    None => Ok(()),
+                }
+            }
+            Event::Call {
+                direction,
+                state,
+                remote,
+                reason,
+                ..
+            } => {
+                write!(f, "{direction} call from {remote} {state}")?;
                 match reason {
                     Some(r) => write!(f, " ({r})"),
                     None => Ok(()),
@@ -301,6 +346,26 @@ mod tests {
             j(&e),
             json!({"kind": "registration", "account": "sip:alice@example.com",
                    "state": "registered", "expires": 60})
+        );
+        let e = Event::Call {
+            call_id: "c1".into(),
+            state: "missed".into(),
+            direction: "incoming".into(),
+            remote: "sip:carol@example.com".into(),
+            display_name: None,
+            asserted_identity: None,
+            reason: Some("cancelled".into()),
+            status: Some(487),
+            account: None,
+        };
+        assert_eq!(
+            e.to_string(),
+            "incoming call from sip:carol@example.com missed (cancelled)"
+        );
+        assert_eq!(
+            j(&e),
+            json!({"kind": "call", "call_id": "c1", "state": "missed", "direction": "incoming",
+                   "remote": "sip:carol@example.com", "reason": "cancelled", "status": 487})
         );
         assert_eq!(
             Event::Lagged { missed: 3 }.to_string(),

@@ -38,6 +38,14 @@ pub enum AccountMsg {
         /// Answered once the machine has them.
         reply: RpcReplyPort<()>,
     },
+    /// Replace the extra headers of every REGISTER (a registration-free account's
+    /// session token), used from the next REGISTER on.
+    SetHeaders {
+        /// The headers.
+        headers: Vec<(switchboard_actors::sip::HeaderName, String)>,
+        /// Answered once the machine has them.
+        reply: RpcReplyPort<()>,
+    },
     /// The outcome of the REGISTER's transaction, forwarded by the UA core.
     Tx(TxEvent),
     /// The engine is stopping: remove the binding if there is one; the reply comes
@@ -196,6 +204,10 @@ impl Actor for AccountActor {
                     password,
                 };
                 state.feed(&myself, input);
+                let _ = reply.send(());
+            }
+            AccountMsg::SetHeaders { headers, reply } => {
+                state.feed(&myself, Input::SetHeaders(headers));
                 let _ = reply.send(());
             }
             AccountMsg::Tx(event) => {

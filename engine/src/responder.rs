@@ -13,9 +13,16 @@ use rand::RngCore;
 use switchboard_actors::sip::{HeaderName, HeaderValue, Method, Request, Response, StatusCode};
 
 /// The methods this engine answers today, as listed in `Allow`. The list grows as
-/// lifecycles land: INVITE (and with it PRACK, UPDATE, INFO) joins with call control,
-/// REFER/NOTIFY with transfer.
-pub const ALLOWED: &[Method] = &[Method::Options, Method::Ack, Method::Cancel, Method::Bye];
+/// lifecycles land: INVITE rings an incoming call ([`crate::ua::UaCore`] hands an
+/// out-of-dialog INVITE that passes [`refuse`] to a call actor); PRACK, UPDATE and INFO
+/// join with the dialog layer, REFER/NOTIFY with transfer.
+pub const ALLOWED: &[Method] = &[
+    Method::Invite,
+    Method::Options,
+    Method::Ack,
+    Method::Cancel,
+    Method::Bye,
+];
 
 /// Option tags listed in `Supported` (none yet; `100rel`, `timer`, `replaces` come with
 /// the dialog layer). Every tag in a request's `Require` that is not here gets 420.
@@ -44,19 +51,26 @@ pub fn respond_out_of_dialog(
     Some(resp)
 }
 
-fn decide(req: &Request) -> Response {
+/// The refusal the generic checks give `req` (483, 501, 405, 420), or `None` when the
+/// method itself may serve it. No To tag or Server yet: [`respond_out_of_dialog`] adds
+/// them, and so does the UA core when it refuses an INVITE with this.
+pub fn refuse(req: &Request) -> Option<Response> {
     if req.method != Method::Options && max_forwards(req) == Some(0) {
-        return Response::to_request(req, StatusCode::TOO_MANY_HOPS);
+        return Some(Response::to_request(req, StatusCode::TOO_MANY_HOPS));
     }
     if let Method::Other(_) = req.method {
-        return with_allow(Response::to_request(req, StatusCode::NOT_IMPLEMENTED));
+        return Some(with_allow(Response::to_request(
+            req,
+            StatusCode::NOT_IMPLEMENTED,
+        )));
     }
     if !ALLOWED.contains(&req.method) {
-        // A method we recognise but do not serve yet, INVITE included: 405 with the
-        // Allow list (§8.2.1) tells the caller exactly what works. 480 would claim the
-        // user is merely unavailable and invite a retry; 488 is about an unacceptable
-        // session description, which we never looked at.
-        return with_allow(Response::to_request(req, StatusCode::METHOD_NOT_ALLOWED));
+        // A method we recognise but do not serve yet: 405 with the Allow list (§8.2.1)
+        // tells the caller exactly what works.
+        return Some(with_allow(Response::to_request(
+            req,
+            StatusCode::METHOD_NOT_ALLOWED,
+        )));
     }
     if req.method != Method::Cancel {
         let unsupported = unsupported_required(req);
@@ -64,12 +78,21 @@ fn decide(req: &Request) -> Response {
             let mut resp = Response::to_request(req, StatusCode::BAD_EXTENSION);
             resp.headers
                 .push(HeaderName::Unsupported, unsupported.join(", "));
-            return resp;
+            return Some(resp);
         }
+    }
+    None
+}
+
+fn decide(req: &Request) -> Response {
+    if let Some(resp) = refuse(req) {
+        return resp;
     }
     match req.method {
         Method::Options => options_ok(req),
-        // BYE outside a dialog (§15.1.2) and CANCEL with no matching transaction (§9.2).
+        // BYE outside a dialog (§15.1.2), CANCEL with no matching transaction (§9.2) and
+        // an INVITE with a To tag for a dialog we do not have (§12.2.2). An INVITE
+        // without one never gets here: it becomes a call.
         _ => Response::to_request(req, StatusCode::CALL_DOES_NOT_EXIST),
     }
 }

@@ -41,7 +41,7 @@ fn options_gets_200_with_capabilities() {
     assert_eq!(resp.status, StatusCode::OK);
     assert_eq!(
         header(&resp, &HeaderName::Allow),
-        Some("OPTIONS, ACK, CANCEL, BYE")
+        Some("INVITE, OPTIONS, ACK, CANCEL, BYE")
     );
     assert_eq!(header(&resp, &HeaderName::Accept), Some("application/sdp"));
     assert_eq!(header(&resp, &HeaderName::Supported), Some(""));
@@ -85,12 +85,7 @@ fn unknown_method_is_501_known_unserved_is_405_both_with_allow() {
     let resp = answer(&request(Method::from_token("FOO"), "<sip:b@x>"));
     assert_eq!(resp.status, StatusCode::NOT_IMPLEMENTED);
     assert!(header(&resp, &HeaderName::Allow).is_some());
-    for m in [
-        Method::Invite,
-        Method::Register,
-        Method::Subscribe,
-        Method::Message,
-    ] {
+    for m in [Method::Register, Method::Subscribe, Method::Message] {
         let resp = answer(&request(m.clone(), "<sip:b@x>"));
         assert_eq!(resp.status, StatusCode::METHOD_NOT_ALLOWED, "{m}");
         assert!(header(&resp, &HeaderName::Allow).is_some());
@@ -98,8 +93,27 @@ fn unknown_method_is_501_known_unserved_is_405_both_with_allow() {
 }
 
 #[test]
-fn bye_and_cancel_outside_a_dialog_are_481() {
-    for m in [Method::Bye, Method::Cancel] {
+fn invite_is_allowed_and_refused_only_by_the_generic_checks() {
+    let invite = request(Method::Invite, "<sip:b@x>");
+    assert!(refuse(&invite).is_none(), "a new INVITE becomes a call");
+    let allow = header(
+        &answer(&request(Method::Options, "<sip:b@x>")),
+        &HeaderName::Allow,
+    )
+    .unwrap_or_default()
+    .to_owned();
+    assert!(allow.contains("INVITE"), "{allow}");
+    let mut required = invite.clone();
+    required.headers.push(HeaderName::Require, "100rel");
+    assert_eq!(
+        refuse(&required).map(|r| r.status),
+        Some(StatusCode::BAD_EXTENSION)
+    );
+}
+
+#[test]
+fn bye_cancel_and_tagged_invite_outside_a_dialog_are_481() {
+    for m in [Method::Bye, Method::Cancel, Method::Invite] {
         let resp = answer(&request(m.clone(), "<sip:b@x>;tag=gone"));
         assert_eq!(resp.status, StatusCode::CALL_DOES_NOT_EXIST, "{m}");
     }

@@ -7,7 +7,9 @@
 //! EngineSupervisor
 //!  ├─ EventHub                 (spawned in pre_start, before anything can emit)
 //!  ├─ TransactionLayer         one actor per transaction under it
-//!  ├─ UaCore                   answers out-of-dialog requests
+//!  ├─ UaCore                   answers out-of-dialog requests; call manager for now
+//!  │   └─ CallActor × calls    one per incoming call (linked to the UA core: a failure
+//!  │                           ends that call only, reported `internal_error`)
 //!  ├─ AccountActor × accounts  registration, via Engine::add_account
 //!  └─ Transport × listeners    via the TransportSpawner, in start_children
 //! ```
@@ -55,6 +57,22 @@ pub enum SupervisorMsg {
         /// The handle, or why the account cannot be served (`NoTransport`,
         /// `Unresolvable`, `NotRunning`).
         reply: RpcReplyPort<Result<crate::account_handle::Account, EngineError>>,
+    },
+    /// A parsed push for a registration-free account (Running only).
+    Push {
+        /// The payload.
+        payload: crate::push::PushPayload,
+        /// Ok once the account registers; `Push(NoAccount)`, `NotRunning`.
+        reply: Reply,
+    },
+    /// Reject the ringing call `call_id` with `code` (Running only).
+    RejectCall {
+        /// The call's Call-ID.
+        call_id: String,
+        /// The status (4xx–6xx).
+        code: u16,
+        /// The outcome.
+        reply: Reply,
     },
     /// Replies with counts of what is alive in the tree.
     Stats(RpcReplyPort<crate::stats::EngineStats>),
@@ -151,6 +169,14 @@ impl Actor for EngineSupervisor {
             SupervisorMsg::AddAccount { config, reply } => {
                 let _ = reply.send(state.add_account(&myself, config).await);
             }
+            SupervisorMsg::Push { payload, reply } => {
+                let _ = reply.send(state.push(payload).await);
+            }
+            SupervisorMsg::RejectCall {
+                call_id,
+                code,
+                reply,
+            } => state.reject_call(call_id, code, reply),
             SupervisorMsg::Stats(reply) => {
                 let _ = reply.send(state.stats().await);
             }
@@ -196,6 +222,9 @@ impl Actor for EngineSupervisor {
             ChildKind::Transport { index } => state.transport_failed(&myself, index, reason),
             ChildKind::Account => {
                 state.accounts.retain(|a| a.get_id() != cell.get_id());
+                state
+                    .push_targets
+                    .retain(|t| t.actor.get_id() != cell.get_id());
                 state.events.emit(Event::ActorFailed {
                     actor: kind.name().to_owned(),
                     reason,

@@ -1,6 +1,7 @@
 //! Accounts under the supervisor: `Engine::add_account` spawns one
 //! [`AccountActor`](crate::registration::AccountActor) per account, linked, and hands
-//! back its [`Account`] handle.
+//! back its [`Account`] handle. A registration-free account is not registered when
+//! added (no account is: registration starts with `Account::register`, or with a push).
 
 use crate::account::AccountConfig;
 use crate::account_handle::Account;
@@ -9,6 +10,7 @@ use crate::error::EngineError;
 use crate::lifecycle::EngineState;
 use crate::registration::{AccountActor, AccountArgs, AccountMsg};
 use crate::supervisor::SupervisorMsg;
+use crate::supervisor_push::PushTarget;
 use crate::supervisor_state::SupervisorState;
 use ractor::{Actor, ActorRef};
 use std::time::Duration;
@@ -30,6 +32,8 @@ impl SupervisorState {
             _ => return Err(EngineError::NotRunning { state }),
         };
         let (registered, registered_rx) = watch::channel(false);
+        let token_header = config.token_header_name().to_owned();
+        let routing = config.clone();
         let args = AccountArgs {
             config,
             ua: stack.ua.clone(),
@@ -48,8 +52,11 @@ impl SupervisorState {
             Ok(ractor::rpc::CallResult::Success(aor)) => aor,
             _ => return Err(EngineError::EngineGone),
         };
+        self.push_targets
+            .push(PushTarget::new(&routing, aor.clone(), actor.clone()));
         Ok(Account::new(
             aor,
+            token_header,
             actor,
             registered_rx,
             self.state_tx.subscribe(),
@@ -59,6 +66,7 @@ impl SupervisorState {
     /// Stops every account: each removes its binding first (REGISTER with Expires: 0),
     /// waiting at most [`UNREGISTER_WAIT`] for the registrar's answer.
     pub(crate) async fn stop_accounts(&mut self, stop_timeout: Duration) {
+        self.push_targets.clear();
         let accounts = std::mem::take(&mut self.accounts);
         let unregistered = accounts
             .iter()

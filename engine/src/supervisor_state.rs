@@ -47,6 +47,8 @@ pub struct SupervisorState {
     pub(crate) stack: Option<Stack>,
     /// The account actors, in the order they were added.
     pub(crate) accounts: Vec<ActorRef<crate::registration::AccountMsg>>,
+    /// What pushes are routed by, one per account, in the same order.
+    pub(crate) push_targets: Vec<crate::supervisor_push::PushTarget>,
 }
 
 /// The running SIP stack's handles (see [`crate::stack`]).
@@ -79,6 +81,7 @@ impl SupervisorState {
             ),
             stack: None,
             accounts: Vec::new(),
+            push_targets: Vec::new(),
             span: args.span,
             cfg: args.config,
         }

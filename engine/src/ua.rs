@@ -1,7 +1,9 @@
 //! The engine's transaction user for requests outside any dialog: reports them as
 //! events and answers them through their server transaction with the policy in
-//! [`crate::responder`]. Dialogs and calls take over INVITE-initiated requests in the
-//! calls issue; this actor stays the fallback for everything else.
+//! [`crate::responder`]. An out-of-dialog INVITE becomes a call: the UA core is the call
+//! manager for now and spawns one linked call actor per call ([`crate::ua_calls`]); it
+//! also keeps the pushes `Engine::handle_push` told it to expect. Dialogs take over
+//! in-dialog requests in the calls issue; this actor stays the fallback for the rest.
 
 use crate::event_hub::EventSink;
 use crate::events::Event;
@@ -43,6 +45,46 @@ pub enum UaMsg {
         /// Who gets the transaction's outcome.
         owner: ActorRef<crate::registration::AccountMsg>,
     },
+    /// Expect the INVITE with `call_id` for `account` (a push came); the reply is false
+    /// for a duplicate push.
+    ExpectPush {
+        /// The pushed call's Call-ID.
+        call_id: String,
+        /// The caller, as the payload named them.
+        caller: String,
+        /// The account's AOR.
+        aor: String,
+        /// The account's actor.
+        account: ActorRef<crate::registration::AccountMsg>,
+        /// How long to wait for the INVITE.
+        wait: std::time::Duration,
+        /// Whether the push is new.
+        reply: ractor::RpcReplyPort<bool>,
+    },
+    /// A pushed call's wait ran out.
+    PushExpired {
+        /// Its Call-ID.
+        call_id: String,
+    },
+    /// The call of INVITE transaction `id` reached a final state.
+    CallEnded {
+        /// The INVITE's server transaction.
+        id: switchboard_actors::transaction::TxId,
+    },
+    /// A pushed call's account may unregister now (see `ua_calls::RELEASE_AFTER`).
+    Linger {
+        /// Which ended call.
+        key: u64,
+    },
+    /// The embedder rejects the ringing call `call_id` with `code`.
+    RejectCall {
+        /// The call's Call-ID.
+        call_id: String,
+        /// The status (4xx–6xx).
+        code: u16,
+        /// The outcome (`UnknownCall` when no such call rings).
+        reply: ractor::RpcReplyPort<Result<(), crate::error::EngineError>>,
+    },
 }
 
 impl From<TuEvent> for UaMsg {
@@ -70,6 +112,7 @@ pub struct UaState {
     args: UaArgs,
     outbound: Outbound,
     owned: crate::ua_owned::Owned,
+    calls: crate::ua_calls::Calls,
 }
 
 /// The out-of-dialog transaction user.
@@ -90,12 +133,13 @@ impl Actor for UaCore {
             args,
             outbound: Outbound::default(),
             owned: crate::ua_owned::Owned::default(),
+            calls: crate::ua_calls::Calls::default(),
         })
     }
 
     async fn handle(
         &self,
-        _myself: ActorRef<UaMsg>,
+        myself: ActorRef<UaMsg>,
         msg: UaMsg,
         state: &mut UaState,
     ) -> Result<(), ActorProcessingErr> {
@@ -131,7 +175,40 @@ impl Actor for UaCore {
                 return Ok(());
             }
             UaMsg::PendingCount(reply) => {
-                let _ = reply.send(state.outbound.len() + state.owned.len());
+                let n = state.outbound.len() + state.owned.len() + state.calls.len();
+                let _ = reply.send(n);
+                return Ok(());
+            }
+            UaMsg::ExpectPush {
+                call_id,
+                caller,
+                aor,
+                account,
+                wait,
+                reply,
+            } => {
+                let expected = crate::ua_calls::Expected::new(caller, aor, account);
+                let _ = reply.send(state.calls.expect(call_id, expected, wait, &myself));
+                return Ok(());
+            }
+            UaMsg::PushExpired { call_id } => {
+                state.calls.push_expired(&call_id, &state.args.events);
+                return Ok(());
+            }
+            UaMsg::CallEnded { id } => {
+                state.calls.ended(id, &myself);
+                return Ok(());
+            }
+            UaMsg::Linger { key } => {
+                state.calls.linger_over(key);
+                return Ok(());
+            }
+            UaMsg::RejectCall {
+                call_id,
+                code,
+                reply,
+            } => {
+                state.calls.reject(&call_id, code, reply);
                 return Ok(());
             }
         };
@@ -146,6 +223,26 @@ impl Actor for UaCore {
                     from: flow.remote,
                     call_id,
                 });
+                let new_call = request.method == Method::Invite
+                    && !crate::responder::has_to_tag(&request)
+                    && crate::responder::refuse(&request).is_none();
+                if new_call {
+                    let (events, server) = (st.events.clone(), st.server.clone());
+                    state
+                        .calls
+                        .on_invite(
+                            id,
+                            request,
+                            flow,
+                            &myself,
+                            &layer,
+                            &events,
+                            &server,
+                            &mut st.rng,
+                        )
+                        .await;
+                    return Ok(());
+                }
                 if let Some(response) = respond_out_of_dialog(&request, &st.server, &mut st.rng) {
                     st.events.emit(Event::Answered {
                         method: request.method.to_string(),
@@ -156,12 +253,18 @@ impl Actor for UaCore {
             }
             TuEvent::Cancel {
                 id,
+                invite: Some(invite),
+                request,
+                ..
+            } if state.calls.on_cancel(id, invite, &request) => {}
+            TuEvent::Cancel {
+                id,
                 invite,
                 request,
                 ..
             } => {
-                // No INVITE stays pending here yet (they are answered at once), so a
-                // matching CANCEL just gets its 200 (RFC 3261 §9.2); without one, 481.
+                // The INVITE's call has ended (its final response is out): the CANCEL
+                // still gets its 200 (RFC 3261 §9.2); without a matching INVITE, 481.
                 let response = match invite {
                     Some(_) => {
                         let mut r = Response::to_request(&request, StatusCode::OK);
@@ -190,6 +293,7 @@ impl Actor for UaCore {
             TuEvent::Transaction { id, event } if state.owned.owns(id) => {
                 state.owned.on_event(id, event)
             }
+            TuEvent::Transaction { id, event } if state.calls.on_event(id, &event) => {}
             TuEvent::Transaction { id, event } => match event {
                 TxEvent::TransportError | TxEvent::Timeout | TxEvent::InternalError => {
                     tracing::warn!(?id, ?event, "transaction failed");
@@ -198,6 +302,38 @@ impl Actor for UaCore {
             },
             other => tracing::debug!(?other, "transaction-layer event ignored"),
         }
+        Ok(())
+    }
+
+    async fn handle_supervisor_evt(
+        &self,
+        _myself: ActorRef<UaMsg>,
+        evt: ractor::SupervisionEvent,
+        state: &mut UaState,
+    ) -> Result<(), ActorProcessingErr> {
+        // A call actor's failure ends that call only (DESIGN.md, failure rules).
+        if let ractor::SupervisionEvent::ActorFailed(cell, err) = evt {
+            if let Some(layer) = state.args.layer.get().cloned() {
+                if state
+                    .calls
+                    .failed(cell.get_id(), &layer, &state.args.events)
+                {
+                    state.args.events.emit(Event::ActorFailed {
+                        actor: "call".to_owned(),
+                        reason: err.to_string(),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn post_stop(
+        &self,
+        _myself: ActorRef<UaMsg>,
+        state: &mut UaState,
+    ) -> Result<(), ActorProcessingErr> {
+        state.calls.stop_all();
         Ok(())
     }
 }

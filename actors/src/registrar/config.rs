@@ -1,7 +1,7 @@
 //! What one account's registration needs to know: addresses, credentials, timings.
 
 use crate::sip::auth::Password;
-use crate::sip::SipUri;
+use crate::sip::{HeaderName, SipUri};
 use std::time::Duration;
 
 /// RFC 8599 push parameters, sent as Contact URI parameters so the proxy can wake the
@@ -68,6 +68,9 @@ pub struct RegistrationConfig {
     pub refresh_fraction: f64,
     /// Retry timing after failures.
     pub backoff: Backoff,
+    /// Headers added to every REGISTER as given, e.g. a registration-free account's
+    /// session token (`X-Session-Token: …` or `Authorization: Bearer …`).
+    pub extra_headers: Vec<(HeaderName, String)>,
 }
 
 impl RegistrationConfig {
@@ -90,6 +93,7 @@ impl RegistrationConfig {
             outbound_proxy: None,
             refresh_fraction: 0.5,
             backoff: Backoff::default(),
+            extra_headers: Vec::new(),
         }
     }
 

@@ -151,6 +151,7 @@ impl RegistrationMachine {
                 self.cfg.auth_username = auth_username;
                 self.cfg.password = password;
             }
+            Input::SetHeaders(headers) => self.cfg.extra_headers = headers,
             Input::ObservedAddress { received, rport } => self.on_observed(received, rport),
         }
     }

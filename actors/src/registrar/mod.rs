@@ -62,6 +62,9 @@ pub enum Input {
         /// The digest password.
         password: Option<Password>,
     },
+    /// Replace the extra headers every REGISTER carries (e.g. a new session token),
+    /// used from the next REGISTER on.
+    SetHeaders(Vec<(crate::sip::HeaderName, String)>),
     /// The address our REGISTER's 2xx saw us at (top Via `received` / `rport`).
     ObservedAddress {
         /// The `received` address (or the Via's sent-by when absent).

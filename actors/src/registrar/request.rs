@@ -103,7 +103,8 @@ fn sent_by(contact: &SipUri, kind: TransportKind) -> String {
 
 /// A complete REGISTER (without Content-Length: the printer's caller adds it):
 /// Via with rport and an open branch, Route for the outbound proxy, From with our tag,
-/// To without one, the fixed Call-ID, `cseq`, our Contact, `Expires: expires`.
+/// To without one, the fixed Call-ID, `cseq`, our Contact, `Expires: expires`, then the
+/// configured extra headers.
 pub fn build_register(
     cfg: &RegistrationConfig,
     ids: &Dialogish,
@@ -148,5 +149,48 @@ pub fn build_register(
     if !cfg.user_agent.is_empty() {
         h.push(HeaderName::UserAgent, cfg.user_agent.clone());
     }
+    for (name, value) in &cfg.extra_headers {
+        h.push(name.clone(), value.clone());
+    }
     req
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testkit::{cfg, drain, machine, one, resp, t0};
+    use super::super::Input;
+    use crate::sip::HeaderName;
+
+    fn token(r: &crate::sip::Request) -> Option<String> {
+        r.headers
+            .get(&HeaderName::Other("X-Session-Token".into()))
+            .map(|v| v.as_str().to_owned())
+    }
+
+    #[test]
+    fn extra_headers_ride_on_every_register_and_change_with_set_headers() {
+        let now = t0();
+        let mut c = cfg();
+        c.extra_headers = vec![(HeaderName::Other("X-Session-Token".into()), "tok-1".into())];
+        let mut m = machine(c);
+        m.handle(now, Input::Register);
+        let first = one(&drain(&mut m).0);
+        assert_eq!(token(&first).as_deref(), Some("tok-1"));
+        m.handle(
+            now,
+            Input::SetHeaders(vec![(HeaderName::Authorization, "Bearer tok-2".into())]),
+        );
+        m.handle(now, Input::Response(resp(&first, 200)));
+        drain(&mut m);
+        m.handle(now, Input::Unregister);
+        let second = one(&drain(&mut m).0);
+        assert_eq!(token(&second), None);
+        assert_eq!(
+            second
+                .headers
+                .get(&HeaderName::Authorization)
+                .map(|v| v.as_str()),
+            Some("Bearer tok-2")
+        );
+    }
 }

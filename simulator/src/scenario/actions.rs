@@ -49,7 +49,7 @@ pub enum Action {
     },
     /// Answer the ringing incoming call (issue 5).
     Answer,
-    /// Reject the ringing incoming call with a status (issue 5).
+    /// Reject the ringing incoming call (the latest one) with a status.
     Reject {
         /// A 4xx–6xx status, e.g. 486 or 603.
         code: u16,
@@ -71,7 +71,7 @@ pub enum Action {
         /// Digits from `0-9*#A-D`.
         digits: String,
     },
-    /// The app received a push payload and hands it to the engine (issue 4).
+    /// The app received a push payload and hands it to the engine.
     Push {
         /// The payload (JSON text).
         payload: String,
@@ -139,12 +139,12 @@ impl Action {
             | Action::Resume
             | Action::Register
             | Action::Unregister
-            | Action::SetCredentials { .. } => None,
-            Action::Push { .. } => Some("issue 4"),
+            | Action::SetCredentials { .. }
+            | Action::Push { .. }
+            | Action::Reject { .. } => None,
             Action::Dial { .. }
             | Action::DialNumber { .. }
             | Action::Answer
-            | Action::Reject { .. }
             | Action::Ignore
             | Action::Hangup
             | Action::Hold

@@ -229,7 +229,8 @@ fn actions_have_names_and_issues() {
         ("{ options = { to = \"sip:x@10.0.0.9\" } }", "options", None),
         ("\"shutdown\"", "shutdown", None),
         ("\"register\"", "register", None),
-        ("{ push = { payload = \"{}\" } }", "push", Some("issue 4")),
+        ("{ push = { payload = \"{}\" } }", "push", None),
+        ("{ reject = { code = 486 } }", "reject", None),
         (
             "{ dial_number = { number = \"+15551230000\" } }",
             "dial_number",

@@ -39,8 +39,12 @@ pub(crate) struct World {
     shells: Vec<(String, JoinHandle<std::io::Result<()>>)>,
     forwarders: Vec<JoinHandle<()>>,
     pub(crate) actions: std::sync::Mutex<Vec<JoinHandle<()>>>,
-    _app: mpsc::UnboundedReceiver<(String, AppSignal)>,
+    /// Each user's latest incoming call still ringing (its Call-ID), for `reject`.
+    pub(crate) ringing: Ringing,
 }
+
+/// Each user's latest ringing incoming call, kept from the engine's `call` events.
+pub(crate) type Ringing = Arc<std::sync::Mutex<BTreeMap<String, String>>>;
 
 /// `spec` laid over the simulator's link defaults.
 pub(crate) fn link_config(base: &LinkConfig, spec: &LinkSpec) -> LinkConfig {
@@ -100,6 +104,7 @@ impl World {
         let mut engines = BTreeMap::new();
         let mut accounts = BTreeMap::new();
         let mut forwarders = Vec::new();
+        let ringing = Ringing::default();
         for user in &scenario.users {
             let mut cfg = EngineConfig::builder().seed(master.next_u64());
             for (kind, port) in &user.listen {
@@ -126,6 +131,7 @@ impl World {
                 events,
                 trace.clone(),
                 epoch,
+                ringing.clone(),
             )));
             let engine = builder
                 .start()
@@ -143,6 +149,14 @@ impl World {
             engines.insert(user.name.clone(), Arc::new(engine));
         }
         let (app_tx, app_rx) = mpsc::unbounded_channel();
+        // Ends when the last peer shell (holding a sender) ends, before the forwarders
+        // are awaited in `finish`.
+        forwarders.push(tokio::spawn(deliver_app_signals(
+            app_rx,
+            engines.clone(),
+            trace.clone(),
+            epoch,
+        )));
         let mut peers = BTreeMap::new();
         let mut shells = Vec::new();
         for spec in &scenario.peers {
@@ -186,7 +200,7 @@ impl World {
             shells,
             forwarders,
             actions: std::sync::Mutex::new(Vec::new()),
-            _app: app_rx,
+            ringing,
         })
     }
 
@@ -337,13 +351,53 @@ fn new_peer(
     })
 }
 
+/// What peers signal to the apps on the users' phones: a push goes to the user's
+/// engine's `handle_push` (traced as an `action` record named `push`, with the
+/// outcome); cellular signals wait for the calls issue.
+async fn deliver_app_signals(
+    mut app: mpsc::UnboundedReceiver<(String, AppSignal)>,
+    engines: BTreeMap<String, Arc<Engine>>,
+    trace: Trace,
+    epoch: Instant,
+) {
+    while let Some((user, signal)) = app.recv().await {
+        let AppSignal::Push { payload } = signal else {
+            continue; // INTEGRATION: cellular signals reach the engine in issue 5
+        };
+        let Some(engine) = engines.get(&user) else {
+            continue;
+        };
+        let outcome = match engine.handle_push(&payload).await {
+            Ok(()) => "ok".to_owned(),
+            Err(e) => e.to_string(),
+        };
+        trace.push(
+            epoch.elapsed(),
+            Record::Action {
+                user,
+                action: "push".to_owned(),
+                outcome,
+            },
+        );
+    }
+}
+
 async fn forward_events(
     user: String,
     mut events: switchboard::EventStream,
     trace: Trace,
     epoch: Instant,
+    ringing: Ringing,
 ) {
     while let Some(event) = events.next().await {
+        if let switchboard::Event::Call { call_id, state, .. } = &event {
+            let mut r = ringing.lock().unwrap_or_else(|e| e.into_inner());
+            if state == "incoming" {
+                r.insert(user.clone(), call_id.clone());
+            } else if r.get(&user) == Some(call_id) {
+                r.remove(&user);
+            }
+        }
         let event = serde_json::to_value(&event).unwrap_or_default();
         trace.push(
             epoch.elapsed(),

@@ -116,6 +116,7 @@ fn act(
     trace: &Trace,
 ) {
     let account = world.accounts.get(user).cloned();
+    let ringing = world.ringing.clone();
     let (user, trace, action) = (user.to_owned(), trace.clone(), action.clone());
     let to = match &action {
         Action::Options { to } => target(world, to),
@@ -145,6 +146,18 @@ fn act(
                     )
                 }
             },
+            Action::Push { payload } => result(engine.handle_push(payload).await),
+            Action::Reject { code } => {
+                let call_id = ringing
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .get(&user)
+                    .cloned();
+                match call_id {
+                    Some(id) => result(engine.reject_call(&id, *code).await),
+                    None => "no ringing call".to_owned(),
+                }
+            }
             Action::Shutdown => result(engine.shutdown().await),
             Action::Pause => result(engine.pause().await),
             Action::Resume => result(engine.resume().await),

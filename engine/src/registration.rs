@@ -1,11 +1,16 @@
 //! One actor per account ([`AccountActor`]): the shell around the sans-IO
-//! [`RegistrationMachine`]. It feeds the machine the embedder's requests, the outcome of
-//! each REGISTER's transaction (through the [`crate::ua::UaCore`], `UaMsg::SendFor`) and
-//! its one timer; it sends the machine's REGISTERs, reports its events as
-//! [`Event::Registration`] and publishes `is_registered` on a watch channel.
+//! [`RegistrationMachine`] and, while registered, its keepalive (`crate::keepalive`). It
+//! feeds the machines the embedder's requests, the outcome of each REGISTER's and
+//! keepalive OPTIONS' transaction (through the [`crate::ua::UaCore`], `UaMsg::SendFor`),
+//! the flow's pongs and STUN answers (`UaMsg::WatchFlow`) and ONE timer armed at the
+//! earlier of their deadlines; it sends the machine's REGISTERs, reports its events as
+//! [`Event::Registration`] and publishes `is_registered` on a watch channel. An observed
+//! address from a keepalive goes to the registration (NAT rebinding: re-REGISTER); a
+//! failed flow is reported (`flow_failed`) and re-registers (RFC 5626 §4.4.1).
 
 use crate::account::AccountConfig;
 use crate::event_hub::EventSink;
+use crate::keepalive::{from_reply, from_tx, on_registration, Effect, Keepalive};
 use crate::registration_events::{event, inputs};
 use crate::registration_setup::setup;
 use crate::stack::TransportRegistry;
@@ -13,9 +18,13 @@ use crate::ua::UaMsg;
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
 use rand_chacha::ChaCha8Rng;
 use std::sync::Arc;
-use switchboard_actors::registrar::{Input, Output, RegState, RegistrationMachine};
+use std::collections::VecDeque;
+use switchboard_actors::registrar::{
+    Input, KeepaliveInput, Output, RegState, RegistrationEvent, RegistrationMachine,
+};
 use switchboard_actors::sip::auth::Password;
 use switchboard_actors::transaction::TxEvent;
+use switchboard_actors::transport::KeepaliveReply;
 use switchboard_actors::vocab::Target;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -47,6 +56,18 @@ pub enum AccountMsg {
     Aor(RpcReplyPort<String>),
     /// The armed timer fired (the arming number; stale ones are ignored).
     Timer(u64),
+    /// The outcome of a keepalive OPTIONS' transaction, forwarded by the UA core.
+    KeepaliveTx(TxEvent),
+    /// A pong or STUN answer on the account's flow, forwarded by the UA core.
+    Keepalive(KeepaliveReply),
+    /// The connection the account's flow ran on closed.
+    FlowClosed,
+}
+
+/// One step for one of the account's two machines.
+enum Work {
+    Reg(Input),
+    Ka(KeepaliveInput),
 }
 
 /// What an [`AccountActor`] starts with.
@@ -70,6 +91,7 @@ pub struct AccountArgs {
 /// The account actor's state.
 pub struct AccountState {
     machine: RegistrationMachine,
+    keepalive: Option<Keepalive>,
     aor: String,
     target: Target,
     ua: ActorRef<UaMsg>,
@@ -93,21 +115,33 @@ fn now() -> Instant {
 impl AccountState {
     /// Feeds one input, then carries out the outputs and re-arms the timer.
     fn feed(&mut self, myself: &ActorRef<AccountMsg>, input: Input) {
-        self.machine.handle(now(), input);
-        while let Some(out) = self.machine.poll_output() {
-            match out {
-                Output::Send(request) => {
-                    let msg = UaMsg::SendFor {
-                        request,
-                        target: self.target.clone(),
-                        owner: myself.clone(),
+        self.run(myself, [Work::Reg(input)]);
+    }
+
+    /// Feeds the machines, and each the other's consequences, until both are quiet;
+    /// then publishes the state and re-arms the timer.
+    fn run(&mut self, myself: &ActorRef<AccountMsg>, work: impl IntoIterator<Item = Work>) {
+        let mut queue: VecDeque<Work> = work.into_iter().collect();
+        while let Some(step) = queue.pop_front() {
+            match step {
+                Work::Reg(input) => self.step(myself, input, &mut queue),
+                Work::Ka(input) => {
+                    let Some(ka) = &mut self.keepalive else {
+                        continue;
                     };
-                    if self.ua.cast(msg).is_err() {
-                        self.machine.handle(now(), Input::TransportError);
+                    for effect in ka.feed(now(), input, myself, &self.ua) {
+                        match effect {
+                            Effect::Register(input) => queue.push_back(Work::Reg(input)),
+                            Effect::FlowFailed => {
+                                let e = RegistrationEvent::FlowFailed;
+                                self.events.emit(event(&self.aor, e));
+                                if matches!(self.machine.state(), RegState::Registered { .. }) {
+                                    queue.push_back(Work::Reg(Input::Register));
+                                }
+                            }
+                        }
                     }
                 }
-                Output::Event(e) => self.events.emit(event(&self.aor, e)),
-                _ => {}
             }
         }
         let bound = matches!(self.machine.state(), RegState::Registered { .. });
@@ -121,8 +155,36 @@ impl AccountState {
         }
     }
 
+    /// One registration input; keepalive starts and stops go on `queue`.
+    fn step(&mut self, myself: &ActorRef<AccountMsg>, input: Input, queue: &mut VecDeque<Work>) {
+        self.machine.handle(now(), input);
+        while let Some(out) = self.machine.poll_output() {
+            match out {
+                Output::Send(request) => {
+                    let msg = UaMsg::SendFor {
+                        request,
+                        target: self.target.clone(),
+                        owner: myself.clone(),
+                    };
+                    if self.ua.cast(msg).is_err() {
+                        self.machine.handle(now(), Input::TransportError);
+                    }
+                }
+                Output::Event(e) => {
+                    queue.extend(on_registration(&e).map(Work::Ka));
+                    self.events.emit(event(&self.aor, e));
+                }
+                _ => {}
+            }
+        }
+    }
+
     fn arm(&mut self, myself: &ActorRef<AccountMsg>) {
-        let next = self.machine.poll_timeout();
+        let ka = self.keepalive.as_ref().and_then(Keepalive::poll_timeout);
+        let next = match (self.machine.poll_timeout(), ka) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         if next == self.armed {
             return;
         }
@@ -153,13 +215,26 @@ impl Actor for AccountActor {
 
     async fn pre_start(
         &self,
-        _myself: ActorRef<AccountMsg>,
+        myself: ActorRef<AccountMsg>,
         args: AccountArgs,
     ) -> Result<AccountState, ActorProcessingErr> {
         let s = setup(&args.config, &args.registry, &args.user_agent).await?;
+        let user_agent = s.reg.user_agent.clone();
+        let keepalive = Keepalive::new(
+            &args.config,
+            &s.target,
+            s.local,
+            args.registry.clone(),
+            &user_agent,
+            &args.rng,
+        );
+        if let Some(ka) = &keepalive {
+            ka.watch(&myself, &args.ua);
+        }
         Ok(AccountState {
             aor: s.reg.aor.to_string(),
             machine: RegistrationMachine::new(s.reg, args.rng),
+            keepalive,
             target: s.target,
             ua: args.ua,
             events: args.events,
@@ -206,8 +281,12 @@ impl Actor for AccountActor {
             AccountMsg::Timer(arming) if arming == state.arming => {
                 state.timer = None;
                 state.armed = None;
-                state.feed(&myself, Input::Timer);
+                let timers = [Work::Reg(Input::Timer), Work::Ka(KeepaliveInput::Timer)];
+                state.run(&myself, timers);
             }
+            AccountMsg::KeepaliveTx(event) => state.run(&myself, from_tx(event).map(Work::Ka)),
+            AccountMsg::Keepalive(reply) => state.run(&myself, from_reply(reply).map(Work::Ka)),
+            AccountMsg::FlowClosed => state.run(&myself, [Work::Ka(KeepaliveInput::FlowClosed)]),
             AccountMsg::Timer(_) => {}
             AccountMsg::Shutdown(reply) => {
                 state.closing = Some(reply);

@@ -43,6 +43,16 @@ pub enum UaMsg {
         /// Who gets the transaction's outcome.
         owner: ActorRef<crate::registration::AccountMsg>,
     },
+    /// `owner` probes the flow to `remote` over `kind` (RFC 5626 keepalive): pongs and
+    /// STUN answers from there, and the connection's loss, go to it.
+    WatchFlow {
+        /// The transport.
+        kind: switchboard_actors::vocab::TransportKind,
+        /// The server's address.
+        remote: std::net::SocketAddr,
+        /// Who probes it.
+        owner: ActorRef<crate::registration::AccountMsg>,
+    },
 }
 
 impl From<TuEvent> for UaMsg {
@@ -70,6 +80,7 @@ pub struct UaState {
     args: UaArgs,
     outbound: Outbound,
     owned: crate::ua_owned::Owned,
+    watchers: crate::keepalive_route::Watchers,
 }
 
 /// The out-of-dialog transaction user.
@@ -90,6 +101,7 @@ impl Actor for UaCore {
             args,
             outbound: Outbound::default(),
             owned: crate::ua_owned::Owned::default(),
+            watchers: crate::keepalive_route::Watchers::default(),
         })
     }
 
@@ -128,6 +140,14 @@ impl Actor for UaCore {
                 owner,
             } => {
                 state.owned.send(request, target, owner, &layer).await;
+                return Ok(());
+            }
+            UaMsg::WatchFlow {
+                kind,
+                remote,
+                owner,
+            } => {
+                state.watchers.watch(kind, remote, owner);
                 return Ok(());
             }
             UaMsg::PendingCount(reply) => {
@@ -196,6 +216,8 @@ impl Actor for UaCore {
                 }
                 _ => tracing::trace!(?id, ?event, "transaction event"),
             },
+            TuEvent::Keepalive { flow, reply } => state.watchers.reply(&flow, reply),
+            TuEvent::ConnectionLost { kind, remote } => state.watchers.lost(kind, remote),
             other => tracing::debug!(?other, "transaction-layer event ignored"),
         }
         Ok(())

@@ -58,6 +58,8 @@ pub enum KeepaliveInput {
     Stun(Bytes),
     /// The probe could not be carried: the OPTIONS timed out or the transport failed.
     Failed,
+    /// The connection the flow runs on closed: the flow is gone, probe out or not.
+    FlowClosed,
     /// The deadline from [`KeepaliveMachine::poll_timeout`] passed.
     Timer,
 }
@@ -160,6 +162,7 @@ impl KeepaliveMachine {
                 }
             }
             KeepaliveInput::Failed if waiting => self.fail(),
+            KeepaliveInput::FlowClosed if self.phase != Phase::Stopped => self.fail(),
             KeepaliveInput::Timer => self.on_timer(now),
             _ => {}
         }

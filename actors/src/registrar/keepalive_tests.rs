@@ -169,6 +169,19 @@ fn stun_retransmits_then_fails_and_a_success_reports_the_mapped_address() {
 }
 
 #[test]
+fn a_closed_connection_fails_the_flow_even_between_probes() {
+    let mut m = machine(KeepaliveKind::Crlf, 90, 6);
+    m.handle(t0(), In::FlowClosed);
+    assert!(drain(&mut m).is_empty(), "not running: nothing to fail");
+    m.handle(t0(), In::Start);
+    m.handle(t0(), In::Failed);
+    assert!(drain(&mut m).is_empty(), "no probe out: a stale failure");
+    m.handle(t0(), In::FlowClosed);
+    assert_eq!(drain(&mut m), vec![Out::FlowFailed]);
+    assert!(!m.running());
+}
+
+#[test]
 fn stop_silences_the_machine() {
     let mut m = machine(KeepaliveKind::Options, 30, 5);
     m.handle(t0(), In::Start);

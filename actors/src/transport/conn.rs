@@ -9,7 +9,7 @@
 
 use super::conn_io::{establish, read_loop, write, Setup};
 use super::error::TransportError;
-use super::event::{Sink, TransportEvent};
+use super::event::{KeepaliveReply, Sink, TransportEvent};
 use super::framing::Frame;
 use super::msg::{InternalMsg, StreamOptions, TaskGuard, TransportMsg};
 use super::net::{BoxStream, Network};
@@ -252,7 +252,11 @@ impl ConnState {
                     self.close(error).await;
                 }
             }
-            Frame::Pong => tracing::trace!(id = self.id.0, "keepalive pong"),
+            Frame::Pong => {
+                tracing::trace!(id = self.id.0, "keepalive pong");
+                let reply = KeepaliveReply::Pong;
+                self.sink.deliver(TransportEvent::Keepalive { flow, reply });
+            }
         }
     }
 

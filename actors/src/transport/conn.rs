@@ -75,6 +75,8 @@ pub(crate) struct ConnState {
     options: StreamOptions,
     starting: Option<Box<Starting>>,
     phase: Phase,
+    /// Set before a keepalive ping is written (see `read_loop`).
+    pinged: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Actor for Connection {
@@ -100,6 +102,7 @@ impl Actor for Connection {
             options: args.options,
             starting: Some(Box::new(starting)),
             phase: Phase::Connecting,
+            pinged: Arc::default(),
         })
     }
 
@@ -139,7 +142,12 @@ impl Actor for Connection {
             conn: Some(state.id),
         };
         let (reader, writer) = tokio::io::split(conn.stream);
-        let reader = tokio::spawn(read_loop(reader, state.options.max_message, myself.clone()));
+        let reader = tokio::spawn(read_loop(
+            reader,
+            state.options.max_message,
+            myself.clone(),
+            state.pinged.clone(),
+        ));
         state.phase = Phase::Open {
             writer,
             flow,
@@ -192,7 +200,12 @@ impl ConnState {
                 writer,
                 last_activity,
                 ..
-            } => match write(writer, &bytes, self.options.write_timeout).await {
+            } => match {
+                if bytes[..] == b"\r\n\r\n"[..] {
+                    self.pinged.store(true, std::sync::atomic::Ordering::Release);
+                }
+                write(writer, &bytes, self.options.write_timeout).await
+            } {
                 Ok(()) => {
                     *last_activity = Instant::now(); // clock-ok: tokio time, paused and driven by the simulator
                     return;

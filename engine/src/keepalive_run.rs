@@ -26,7 +26,11 @@ impl AccountState {
 
     /// Feeds the machines, and each the other's consequences, until both are quiet;
     /// then publishes the state and re-arms the timer.
-    pub(super) fn run(&mut self, myself: &ActorRef<AccountMsg>, work: impl IntoIterator<Item = Work>) {
+    pub(super) fn run(
+        &mut self,
+        myself: &ActorRef<AccountMsg>,
+        work: impl IntoIterator<Item = Work>,
+    ) {
         let mut queue: VecDeque<Work> = work.into_iter().collect();
         while let Some(step) = queue.pop_front() {
             match step {

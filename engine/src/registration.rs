@@ -61,7 +61,6 @@ pub enum AccountMsg {
     FlowClosed,
 }
 
-
 /// What an [`AccountActor`] starts with.
 pub struct AccountArgs {
     /// The validated account.
@@ -107,7 +106,6 @@ use run::Work;
 fn now() -> Instant {
     Instant::now() // clock-ok: tokio time, paused and driven by the simulator
 }
-
 
 impl Actor for AccountActor {
     type Msg = AccountMsg;

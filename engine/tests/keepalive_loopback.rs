@@ -44,7 +44,10 @@ async fn udp_registrar(socket: UdpSocket, seen: mpsc::UnboundedSender<Method>) {
         };
         rebound |= req.method == Method::Options;
         let port = if rebound { 40_000 } else { from.port() };
-        socket.send_to(&datagram(&ok(&req, port)), from).await.unwrap();
+        socket
+            .send_to(&datagram(&ok(&req, port)), from)
+            .await
+            .unwrap();
         let _ = seen.send(req.method);
     }
 }
@@ -136,7 +139,10 @@ async fn an_options_keepalive_showing_a_new_rport_re_registers() {
     assert_eq!(next_state(&mut events).await, "address_changed");
     assert_eq!(next_state(&mut events).await, "registered");
     let methods: Vec<Method> = std::iter::from_fn(|| seen.try_recv().ok()).collect();
-    assert_eq!(methods, [Method::Register, Method::Options, Method::Register]);
+    assert_eq!(
+        methods,
+        [Method::Register, Method::Options, Method::Register]
+    );
     assert!(alice.is_registered());
     engine.shutdown().await.unwrap();
     server.abort();

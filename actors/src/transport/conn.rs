@@ -195,17 +195,17 @@ impl Actor for Connection {
 
 impl ConnState {
     async fn send(&mut self, bytes: Bytes, target: Target) {
+        if bytes[..] == b"\r\n\r\n"[..] && matches!(self.phase, Phase::Open { .. }) {
+            // Our keepalive ping: the reader takes the next lone CRLF as its pong.
+            self.pinged
+                .store(true, std::sync::atomic::Ordering::Release);
+        }
         let error = match &mut self.phase {
             Phase::Open {
                 writer,
                 last_activity,
                 ..
-            } => match {
-                if bytes[..] == b"\r\n\r\n"[..] {
-                    self.pinged.store(true, std::sync::atomic::Ordering::Release);
-                }
-                write(writer, &bytes, self.options.write_timeout).await
-            } {
+            } => match write(writer, &bytes, self.options.write_timeout).await {
                 Ok(()) => {
                     *last_activity = Instant::now(); // clock-ok: tokio time, paused and driven by the simulator
                     return;

@@ -3,9 +3,9 @@
 
 use super::error::TransportError;
 use super::event::{KeepaliveReply, Sink, TransportEvent};
-use crate::registrar::keepalive_stun::is_stun;
 use super::msg::{is_transient, InternalMsg, TaskGuard, TransportMsg};
 use super::net::{Network, UdpSocket};
+use crate::registrar::keepalive_stun::is_stun;
 use crate::vocab::{Flow, Inbound, TransportKind};
 use bytes::Bytes;
 use ractor::{Actor, ActorProcessingErr, ActorRef};

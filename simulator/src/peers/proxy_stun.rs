@@ -44,14 +44,22 @@ mod tests {
     #[test]
     fn answers_a_binding_request_with_the_xored_source() {
         let mut req = vec![0x00, 0x01, 0, 0, 0x21, 0x12, 0xA4, 0x42];
-        req.extend_from_slice(&[0xB7, 0xE7, 0xA7, 0x01, 0xBC, 0x34, 0xD6, 0x86, 0xFA, 0x87, 0xDF, 0xAE]);
+        req.extend_from_slice(&[
+            0xB7, 0xE7, 0xA7, 0x01, 0xBC, 0x34, 0xD6, 0x86, 0xFA, 0x87, 0xDF, 0xAE,
+        ]);
         let src: SocketAddr = "192.0.2.1:32853".parse().unwrap();
         let resp = binding_success(&req, src).unwrap();
         // RFC 5769 §2.2's XOR-MAPPED-ADDRESS for 192.0.2.1:32853.
-        assert_eq!(&resp[20..32], &[0x00, 0x20, 0x00, 0x08, 0x00, 0x01, 0xA1, 0x47, 0xE1, 0x12, 0xA6, 0x43]);
+        assert_eq!(
+            &resp[20..32],
+            &[0x00, 0x20, 0x00, 0x08, 0x00, 0x01, 0xA1, 0x47, 0xE1, 0x12, 0xA6, 0x43]
+        );
         assert_eq!(&resp[..4], &[0x01, 0x01, 0x00, 0x0C]);
         assert_eq!(&resp[8..20], &req[8..20]);
-        assert!(binding_success(&resp, src).is_none(), "a response is not answered");
+        assert!(
+            binding_success(&resp, src).is_none(),
+            "a response is not answered"
+        );
         assert!(binding_success(&req[..19], src).is_none());
     }
 }

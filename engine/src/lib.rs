@@ -43,6 +43,8 @@ pub mod engine;
 pub mod error;
 pub mod event_hub;
 pub mod events;
+mod keepalive;
+mod keepalive_route;
 pub mod lifecycle;
 pub mod outbound;
 pub mod push;

@@ -1,21 +1,27 @@
 //! One actor per account ([`AccountActor`]): the shell around the sans-IO
-//! [`RegistrationMachine`]. It feeds the machine the embedder's requests, the outcome of
-//! each REGISTER's transaction (through the [`crate::ua::UaCore`], `UaMsg::SendFor`) and
-//! its one timer; it sends the machine's REGISTERs, reports its events as
-//! [`Event::Registration`] and publishes `is_registered` on a watch channel.
+//! [`RegistrationMachine`] and, while registered, its keepalive (`crate::keepalive`). It
+//! feeds the machines the embedder's requests, the outcome of each REGISTER's and
+//! keepalive OPTIONS' transaction (through the [`crate::ua::UaCore`], `UaMsg::SendFor`),
+//! the flow's pongs and STUN answers (`UaMsg::WatchFlow`) and ONE timer armed at the
+//! earlier of their deadlines; it sends the machine's REGISTERs, reports its events as
+//! [`Event::Registration`] and publishes `is_registered` on a watch channel. An observed
+//! address from a keepalive goes to the registration (NAT rebinding: re-REGISTER); a
+//! failed flow is reported (`flow_failed`) and re-registers (RFC 5626 §4.4.1).
 
 use crate::account::AccountConfig;
 use crate::event_hub::EventSink;
-use crate::registration_events::{event, inputs};
+use crate::keepalive::{from_reply, from_tx, Keepalive};
+use crate::registration_events::inputs;
 use crate::registration_setup::setup;
 use crate::stack::TransportRegistry;
 use crate::ua::UaMsg;
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
 use rand_chacha::ChaCha8Rng;
 use std::sync::Arc;
-use switchboard_actors::registrar::{Input, Output, RegState, RegistrationMachine};
+use switchboard_actors::registrar::{Input, KeepaliveInput, RegistrationMachine};
 use switchboard_actors::sip::auth::Password;
 use switchboard_actors::transaction::TxEvent;
+use switchboard_actors::transport::KeepaliveReply;
 use switchboard_actors::vocab::Target;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -55,6 +61,12 @@ pub enum AccountMsg {
     Aor(RpcReplyPort<String>),
     /// The armed timer fired (the arming number; stale ones are ignored).
     Timer(u64),
+    /// The outcome of a keepalive OPTIONS' transaction, forwarded by the UA core.
+    KeepaliveTx(TxEvent),
+    /// A pong or STUN answer on the account's flow, forwarded by the UA core.
+    Keepalive(KeepaliveReply),
+    /// The connection the account's flow ran on closed.
+    FlowClosed,
 }
 
 /// What an [`AccountActor`] starts with.
@@ -78,6 +90,7 @@ pub struct AccountArgs {
 /// The account actor's state.
 pub struct AccountState {
     machine: RegistrationMachine,
+    keepalive: Option<Keepalive>,
     aor: String,
     target: Target,
     ua: ActorRef<UaMsg>,
@@ -94,64 +107,12 @@ pub struct AccountState {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct AccountActor;
 
+#[path = "keepalive_run.rs"]
+mod run;
+use run::Work;
+
 fn now() -> Instant {
     Instant::now() // clock-ok: tokio time, paused and driven by the simulator
-}
-
-impl AccountState {
-    /// Feeds one input, then carries out the outputs and re-arms the timer.
-    fn feed(&mut self, myself: &ActorRef<AccountMsg>, input: Input) {
-        self.machine.handle(now(), input);
-        while let Some(out) = self.machine.poll_output() {
-            match out {
-                Output::Send(request) => {
-                    let msg = UaMsg::SendFor {
-                        request,
-                        target: self.target.clone(),
-                        owner: myself.clone(),
-                    };
-                    if self.ua.cast(msg).is_err() {
-                        self.machine.handle(now(), Input::TransportError);
-                    }
-                }
-                Output::Event(e) => self.events.emit(event(&self.aor, e)),
-                _ => {}
-            }
-        }
-        let bound = matches!(self.machine.state(), RegState::Registered { .. });
-        self.registered
-            .send_if_modified(|r| std::mem::replace(r, bound) != bound);
-        self.arm(myself);
-        if !self.machine.in_flight() {
-            if let Some(reply) = self.closing.take() {
-                let _ = reply.send(());
-            }
-        }
-    }
-
-    fn arm(&mut self, myself: &ActorRef<AccountMsg>) {
-        let next = self.machine.poll_timeout();
-        if next == self.armed {
-            return;
-        }
-        self.disarm();
-        if let Some(at) = next {
-            self.arming += 1;
-            let (arming, me) = (self.arming, myself.clone());
-            self.armed = Some(at);
-            self.timer = Some(tokio::spawn(async move {
-                tokio::time::sleep_until(at).await;
-                let _ = me.send_message(AccountMsg::Timer(arming));
-            }));
-        }
-    }
-
-    fn disarm(&mut self) {
-        if let Some(t) = self.timer.take() {
-            t.abort();
-        }
-        self.armed = None;
-    }
 }
 
 impl Actor for AccountActor {
@@ -161,13 +122,26 @@ impl Actor for AccountActor {
 
     async fn pre_start(
         &self,
-        _myself: ActorRef<AccountMsg>,
+        myself: ActorRef<AccountMsg>,
         args: AccountArgs,
     ) -> Result<AccountState, ActorProcessingErr> {
         let s = setup(&args.config, &args.registry, &args.user_agent).await?;
+        let user_agent = s.reg.user_agent.clone();
+        let keepalive = Keepalive::new(
+            &args.config,
+            &s.target,
+            s.local,
+            args.registry.clone(),
+            &user_agent,
+            &args.rng,
+        );
+        if let Some(ka) = &keepalive {
+            ka.watch(&myself, &args.ua);
+        }
         Ok(AccountState {
             aor: s.reg.aor.to_string(),
             machine: RegistrationMachine::new(s.reg, args.rng),
+            keepalive,
             target: s.target,
             ua: args.ua,
             events: args.events,
@@ -218,8 +192,12 @@ impl Actor for AccountActor {
             AccountMsg::Timer(arming) if arming == state.arming => {
                 state.timer = None;
                 state.armed = None;
-                state.feed(&myself, Input::Timer);
+                let timers = [Work::Reg(Input::Timer), Work::Ka(KeepaliveInput::Timer)];
+                state.run(&myself, timers);
             }
+            AccountMsg::KeepaliveTx(event) => state.run(&myself, from_tx(event).map(Work::Ka)),
+            AccountMsg::Keepalive(reply) => state.run(&myself, from_reply(reply).map(Work::Ka)),
+            AccountMsg::FlowClosed => state.run(&myself, [Work::Ka(KeepaliveInput::FlowClosed)]),
             AccountMsg::Timer(_) => {}
             AccountMsg::Shutdown(reply) => {
                 state.closing = Some(reply);

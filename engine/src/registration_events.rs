@@ -77,6 +77,7 @@ pub(crate) fn event(aor: &str, e: RegistrationEvent) -> Event {
         }
         RegistrationEvent::AuthExpired => "auth_expired",
         RegistrationEvent::AddressChanged => "address_changed",
+        RegistrationEvent::FlowFailed => "flow_failed",
         _ => "other",
     };
     Event::Registration {

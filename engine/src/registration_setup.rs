@@ -17,6 +17,8 @@ use switchboard_actors::vocab::{Target, TransportKind};
 pub(crate) struct Setup {
     pub(crate) reg: RegistrationConfig,
     pub(crate) target: Target,
+    /// The local listener's address (the keepalive OPTIONS' Via).
+    pub(crate) local: SocketAddr,
 }
 
 /// The lowercase `transport=` value.
@@ -127,7 +129,7 @@ pub(crate) async fn setup(
     let target = resolve(proxy.as_ref().unwrap_or(&server))?;
     let local = local_addr(registry, cfg.transport).await?;
     let reg = registration_config(cfg, local, default_user_agent)?;
-    Ok(Setup { reg, target })
+    Ok(Setup { reg, target, local })
 }
 
 #[cfg(test)]

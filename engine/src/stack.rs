@@ -247,6 +247,9 @@ impl TransportSink for Ingress {
                     remote: flow.remote,
                 });
             }
+            TransportEvent::Keepalive { flow, reply } => {
+                let _ = self.layer.cast(LayerMsg::Keepalive { flow, reply });
+            }
             other => tracing::debug!(?other, "transport event ignored"),
         }
     }

@@ -85,6 +85,16 @@ pub enum UaMsg {
         /// The outcome (`UnknownCall` when no such call rings).
         reply: ractor::RpcReplyPort<Result<(), crate::error::EngineError>>,
     },
+    /// `owner` probes the flow to `remote` over `kind` (RFC 5626 keepalive): pongs and
+    /// STUN answers from there, and the connection's loss, go to it.
+    WatchFlow {
+        /// The transport.
+        kind: switchboard_actors::vocab::TransportKind,
+        /// The server's address.
+        remote: std::net::SocketAddr,
+        /// Who probes it.
+        owner: ActorRef<crate::registration::AccountMsg>,
+    },
 }
 
 impl From<TuEvent> for UaMsg {
@@ -113,6 +123,7 @@ pub struct UaState {
     outbound: Outbound,
     owned: crate::ua_owned::Owned,
     calls: crate::ua_calls::Calls,
+    watchers: crate::keepalive_route::Watchers,
 }
 
 /// The out-of-dialog transaction user.
@@ -134,6 +145,7 @@ impl Actor for UaCore {
             outbound: Outbound::default(),
             owned: crate::ua_owned::Owned::default(),
             calls: crate::ua_calls::Calls::default(),
+            watchers: crate::keepalive_route::Watchers::default(),
         })
     }
 
@@ -172,6 +184,14 @@ impl Actor for UaCore {
                 owner,
             } => {
                 state.owned.send(request, target, owner, &layer).await;
+                return Ok(());
+            }
+            UaMsg::WatchFlow {
+                kind,
+                remote,
+                owner,
+            } => {
+                state.watchers.watch(kind, remote, owner);
                 return Ok(());
             }
             UaMsg::PendingCount(reply) => {
@@ -300,6 +320,8 @@ impl Actor for UaCore {
                 }
                 _ => tracing::trace!(?id, ?event, "transaction event"),
             },
+            TuEvent::Keepalive { flow, reply } => state.watchers.reply(&flow, reply),
+            TuEvent::ConnectionLost { kind, remote } => state.watchers.lost(kind, remote),
             other => tracing::debug!(?other, "transaction-layer event ignored"),
         }
         Ok(())

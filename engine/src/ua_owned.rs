@@ -1,12 +1,12 @@
 //! Client transactions the [`crate::ua::UaCore`] runs on another actor's behalf (an
-//! account's REGISTERs): it records the transaction's owner as soon as the layer hands
+//! account's REGISTERs and keepalive OPTIONS): it records the transaction's owner as soon as the layer hands
 //! back the id — before the UA core reads its next message, so no event of that
 //! transaction can be missed — and forwards the outcome to the owner.
 
 use crate::registration::AccountMsg;
 use ractor::ActorRef;
 use std::collections::BTreeMap;
-use switchboard_actors::sip::Request;
+use switchboard_actors::sip::{Method, Request};
 use switchboard_actors::transaction::{LayerMsg, TxEvent, TxId};
 use switchboard_actors::vocab::Target;
 
@@ -36,7 +36,16 @@ pub(crate) async fn start_transaction(
 /// Owned transactions in flight, by id.
 #[derive(Default)]
 pub(crate) struct Owned {
-    owners: BTreeMap<TxId, ActorRef<AccountMsg>>,
+    owners: BTreeMap<TxId, (ActorRef<AccountMsg>, bool)>,
+}
+
+/// The owner's message for an outcome: keepalive OPTIONS apart from REGISTERs.
+fn outcome(keepalive: bool, event: TxEvent) -> AccountMsg {
+    if keepalive {
+        AccountMsg::KeepaliveTx(event)
+    } else {
+        AccountMsg::Tx(event)
+    }
 }
 
 impl Owned {
@@ -49,13 +58,14 @@ impl Owned {
         owner: ActorRef<AccountMsg>,
         layer: &ActorRef<LayerMsg>,
     ) {
+        let keepalive = request.method == Method::Options;
         match start_transaction(layer, request, target).await {
             Some(id) => {
-                self.owners.insert(id, owner);
+                self.owners.insert(id, (owner, keepalive));
             }
             None => {
                 tracing::warn!("owned request refused by the transaction layer");
-                let _ = owner.cast(AccountMsg::Tx(TxEvent::TransportError));
+                let _ = owner.cast(outcome(keepalive, TxEvent::TransportError));
             }
         }
     }
@@ -79,8 +89,8 @@ impl Owned {
         if !forward {
             return;
         }
-        if let Some(owner) = self.owners.remove(&id) {
-            let _ = owner.cast(AccountMsg::Tx(event));
+        if let Some((owner, keepalive)) = self.owners.remove(&id) {
+            let _ = owner.cast(outcome(keepalive, event));
         }
     }
 

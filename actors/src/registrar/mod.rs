@@ -13,12 +13,16 @@
 
 pub mod backoff;
 pub mod config;
+pub mod keepalive;
+pub mod keepalive_stun;
 mod machine;
 mod machine_auth;
 mod outcome;
 pub mod request;
 pub mod responses;
 
+#[cfg(test)]
+mod keepalive_tests;
 #[cfg(test)]
 mod proptests;
 #[cfg(test)]
@@ -31,6 +35,7 @@ mod tests_auth;
 mod tests_failures;
 
 pub use config::{Backoff, PushParams, RegistrationConfig};
+pub use keepalive::{KeepaliveInput, KeepaliveKind, KeepaliveMachine, KeepaliveOutput};
 pub use machine::RegistrationMachine;
 
 use crate::sip::auth::Password;
@@ -114,6 +119,8 @@ pub enum RegistrationEvent {
     AuthExpired,
     /// The registrar sees us at a new public address (NAT rebinding): re-registering.
     AddressChanged,
+    /// The keepalive found the flow to the server dead (RFC 5626 §4.4.1): re-registering.
+    FlowFailed,
 }
 
 /// Why a registration failed.

@@ -62,6 +62,13 @@ pub enum LayerMsg {
         /// The remote end.
         remote: std::net::SocketAddr,
     },
+    /// From the transport: a keepalive answer, passed to the TU as it is.
+    Keepalive {
+        /// Where it came from.
+        flow: Flow,
+        /// What it was.
+        reply: crate::transport::KeepaliveReply,
+    },
     /// Replies with the number of live transaction actors.
     Count(RpcReplyPort<usize>),
     /// Test hook: make the actor of transaction `id` panic.
@@ -251,6 +258,10 @@ impl Actor for TransactionLayerActor {
                     tracing::debug!(%remote, count = lost.len(), "connection lost; its client transactions fail");
                 }
                 state.drain(&myself).await;
+                state.tu.deliver(TuEvent::ConnectionLost { kind, remote });
+            }
+            LayerMsg::Keepalive { flow, reply } => {
+                state.tu.deliver(TuEvent::Keepalive { flow, reply });
             }
             LayerMsg::Count(reply) => {
                 let _ = reply.send(state.children.len());

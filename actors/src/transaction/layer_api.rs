@@ -51,6 +51,21 @@ pub enum TuEvent {
         /// Where it came from.
         flow: Flow,
     },
+    /// A keepalive answer (CRLF pong, STUN) from a transport, for whoever probes `flow`.
+    Keepalive {
+        /// Where it came from.
+        flow: Flow,
+        /// What it was.
+        reply: crate::transport::KeepaliveReply,
+    },
+    /// The connection to `remote` over `kind` closed (after its client transactions
+    /// were failed): a keepalive probing it learns its flow is gone.
+    ConnectionLost {
+        /// The transport.
+        kind: crate::vocab::TransportKind,
+        /// The remote end.
+        remote: std::net::SocketAddr,
+    },
     /// An event from transaction `id`.
     Transaction {
         /// The transaction.

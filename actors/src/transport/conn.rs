@@ -9,7 +9,7 @@
 
 use super::conn_io::{establish, read_loop, write, Setup};
 use super::error::TransportError;
-use super::event::{Sink, TransportEvent};
+use super::event::{KeepaliveReply, Sink, TransportEvent};
 use super::framing::Frame;
 use super::msg::{InternalMsg, StreamOptions, TaskGuard, TransportMsg};
 use super::net::{BoxStream, Network};
@@ -75,6 +75,8 @@ pub(crate) struct ConnState {
     options: StreamOptions,
     starting: Option<Box<Starting>>,
     phase: Phase,
+    /// Set before a keepalive ping is written (see `read_loop`).
+    pinged: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Actor for Connection {
@@ -100,6 +102,7 @@ impl Actor for Connection {
             options: args.options,
             starting: Some(Box::new(starting)),
             phase: Phase::Connecting,
+            pinged: Arc::default(),
         })
     }
 
@@ -139,7 +142,12 @@ impl Actor for Connection {
             conn: Some(state.id),
         };
         let (reader, writer) = tokio::io::split(conn.stream);
-        let reader = tokio::spawn(read_loop(reader, state.options.max_message, myself.clone()));
+        let reader = tokio::spawn(read_loop(
+            reader,
+            state.options.max_message,
+            myself.clone(),
+            state.pinged.clone(),
+        ));
         state.phase = Phase::Open {
             writer,
             flow,
@@ -187,6 +195,11 @@ impl Actor for Connection {
 
 impl ConnState {
     async fn send(&mut self, bytes: Bytes, target: Target) {
+        if bytes[..] == b"\r\n\r\n"[..] && matches!(self.phase, Phase::Open { .. }) {
+            // Our keepalive ping: the reader takes the next lone CRLF as its pong.
+            self.pinged
+                .store(true, std::sync::atomic::Ordering::Release);
+        }
         let error = match &mut self.phase {
             Phase::Open {
                 writer,
@@ -252,7 +265,11 @@ impl ConnState {
                     self.close(error).await;
                 }
             }
-            Frame::Pong => tracing::trace!(id = self.id.0, "keepalive pong"),
+            Frame::Pong => {
+                tracing::trace!(id = self.id.0, "keepalive pong");
+                let reply = KeepaliveReply::Pong;
+                self.sink.deliver(TransportEvent::Keepalive { flow, reply });
+            }
         }
     }
 

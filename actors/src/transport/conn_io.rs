@@ -61,10 +61,13 @@ pub(crate) async fn establish(
 }
 
 /// Frames the stream and hands the frames to the connection actor.
+/// Frames the stream for the connection actor. `pinged` is set by the actor before it
+/// writes a keepalive ping, so a lone CRLF read after it counts as the pong.
 pub(crate) async fn read_loop(
     mut reader: ReadHalf<BoxStream>,
     max_message: usize,
     me: ActorRef<ConnMsg>,
+    pinged: Arc<std::sync::atomic::AtomicBool>,
 ) {
     let mut framer = Framer::new(max_message);
     let mut buf = vec![0u8; 16 * 1024];
@@ -75,6 +78,9 @@ pub(crate) async fn read_loop(
             Err(e) => break me.cast(ConnMsg::ReadEnded(TransportError::Read(Arc::new(e)))),
         };
         framer.feed(buf.get(..n).unwrap_or_default());
+        if pinged.swap(false, std::sync::atomic::Ordering::AcqRel) {
+            framer.expect_pong();
+        }
         loop {
             match framer.next_frame() {
                 Ok(Some(frame)) => {

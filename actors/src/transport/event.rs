@@ -20,6 +20,14 @@ pub enum TransportEvent {
         /// they belonged to.
         bytes: bytes::Bytes,
     },
+    /// A keepalive answer arrived (RFC 5626 §4.4.1): not SIP, for the account that
+    /// probes this flow.
+    Keepalive {
+        /// Where it came from.
+        flow: Flow,
+        /// What it was.
+        reply: KeepaliveReply,
+    },
     /// An established (or accepted) connection closed; messages on its flow can no longer
     /// be answered on it.
     ConnectionClosed {
@@ -28,6 +36,16 @@ pub enum TransportEvent {
         /// Why it closed (peer, idle timeout, framing error…).
         reason: TransportError,
     },
+}
+
+/// A keepalive answer a transport recognised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeepaliveReply {
+    /// A CRLF pong on a stream (RFC 5626 §4.4.1).
+    Pong,
+    /// A STUN message on the UDP socket (RFC 5389), whole.
+    Stun(bytes::Bytes),
 }
 
 /// Receives transport events. Must not block: it is called from the transport actors.

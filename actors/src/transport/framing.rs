@@ -61,6 +61,8 @@ pub struct Framer {
     /// The current message's total length, once its header block is known.
     pending: Option<usize>,
     failed: Option<FramingError>,
+    /// We sent a ping: a lone trailing CRLF is its pong, not half of a ping.
+    awaiting_pong: bool,
 }
 
 impl Default for Framer {
@@ -78,7 +80,14 @@ impl Framer {
             scanned: 0,
             pending: None,
             failed: None,
+            awaiting_pong: false,
         }
+    }
+
+    /// A ping went out on this stream: until its pong arrives, a lone CRLF at the end
+    /// of what was read is taken as the pong instead of waiting for a second CRLF.
+    pub fn expect_pong(&mut self) {
+        self.awaiting_pong = true;
     }
 
     /// Appends bytes read from the stream.
@@ -152,12 +161,18 @@ impl Framer {
             let _ = self.buf.split_to(PING.len());
             return Keepalive::Frame(Frame::Ping);
         }
+        if self.awaiting_pong && self.buf[..] == b"\r\n"[..] {
+            let _ = self.buf.split_to(2);
+            self.awaiting_pong = false;
+            return Keepalive::Frame(Frame::Pong);
+        }
         if self.buf[..avail] == PING[..avail] {
             // "\r", "\r\n" or "\r\n\r": a ping or a pong, the next byte decides.
             return Keepalive::NeedMore;
         }
         if self.buf.starts_with(b"\r\n") {
             let _ = self.buf.split_to(2);
+            self.awaiting_pong = false;
             return Keepalive::Frame(Frame::Pong);
         }
         let _ = self.buf.split_to(1);

@@ -69,6 +69,20 @@ fn keepalives_ping_pong_and_leading_crlf() {
 }
 
 #[test]
+fn after_our_ping_a_lone_crlf_is_the_pong() {
+    let mut f = Framer::default();
+    f.expect_pong();
+    f.feed(b"\r\n");
+    assert_eq!(f.next_frame(), Ok(Some(Frame::Pong)));
+    assert_eq!(f.buffered(), 0);
+    // Only one pong is expected: the next lone CRLF waits again.
+    f.feed(b"\r\n");
+    assert_eq!(f.next_frame(), Ok(None));
+    f.feed(b"\r\n");
+    assert_eq!(f.next_frame(), Ok(Some(Frame::Ping)));
+}
+
+#[test]
 fn missing_content_length_is_an_error_and_sticks() {
     let mut f = Framer::default();
     f.feed(b"OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/TCP h\r\n\r\n");

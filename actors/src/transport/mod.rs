@@ -24,7 +24,7 @@ mod conn;
 mod conn_io;
 
 pub use error::TransportError;
-pub use event::{Sink, TransportEvent, TransportSink};
+pub use event::{KeepaliveReply, Sink, TransportEvent, TransportSink};
 pub use framing::{Frame, Framer, FramingError};
 pub use msg::{ConnIds, StreamOptions, TransportMsg};
 pub use net::{Network, TokioNetwork};

@@ -2,9 +2,10 @@
 //! connection state (RFC 3261 §18.1, §18.2).
 
 use super::error::TransportError;
-use super::event::{Sink, TransportEvent};
+use super::event::{KeepaliveReply, Sink, TransportEvent};
 use super::msg::{is_transient, InternalMsg, TaskGuard, TransportMsg};
 use super::net::{Network, UdpSocket};
+use crate::registrar::keepalive_stun::is_stun;
 use crate::vocab::{Flow, Inbound, TransportKind};
 use bytes::Bytes;
 use ractor::{Actor, ActorProcessingErr, ActorRef};
@@ -147,6 +148,12 @@ async fn read_loop(
                     conn: None,
                 };
                 let bytes = Bytes::copy_from_slice(datagram);
+                // STUN shares the SIP socket (RFC 5626 §4.4.2): never for the SIP parser.
+                if is_stun(datagram) {
+                    let reply = KeepaliveReply::Stun(bytes);
+                    sink.deliver(TransportEvent::Keepalive { flow, reply });
+                    continue;
+                }
                 sink.deliver(TransportEvent::Inbound(Inbound { bytes, flow }));
             }
             Err(e) if is_transient(&e) => tracing::debug!(error = %e, "UDP receive"),

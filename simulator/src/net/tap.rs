@@ -54,12 +54,32 @@ fn describe(data: &[u8], udp: bool) -> Sip {
             ..Sip::default()
         };
     }
+    if let Some(summary) = stun(data) {
+        return Sip {
+            summary: summary.to_owned(),
+            ..Sip::default()
+        };
+    }
     if udp {
         if let Ok(message) = parse_datagram(Bytes::copy_from_slice(data), &ParseLimits::default()) {
             return from_message(&message, start_line(data));
         }
     }
     scan(data)
+}
+
+/// A STUN message's kind (RFC 5389 §6: top bits 0, magic cookie at 4..8).
+fn stun(data: &[u8]) -> Option<&'static str> {
+    let head = data.get(..20)?;
+    if head[0] & 0xC0 != 0 || head[4..8] != [0x21, 0x12, 0xA4, 0x42] {
+        return None;
+    }
+    Some(match [head[0], head[1]] {
+        [0x00, 0x01] => "STUN binding request",
+        [0x01, 0x01] => "STUN binding success",
+        [0x01, 0x11] => "STUN binding error",
+        _ => "STUN message",
+    })
 }
 
 fn start_line(data: &[u8]) -> String {
@@ -144,5 +164,8 @@ mod tests {
         assert_eq!(s.call_id.as_deref(), Some("c2"));
         assert_eq!(sip("\r\n\r\n", true).summary, "CRLF keepalive");
         assert_eq!(sip("hello", true).summary, "5 bytes of junk");
+        let mut stun = vec![0, 1, 0, 0, 0x21, 0x12, 0xA4, 0x42];
+        stun.extend_from_slice(&[7; 12]);
+        assert_eq!(describe(&stun, true).summary, "STUN binding request");
     }
 }

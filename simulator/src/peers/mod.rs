@@ -18,6 +18,7 @@ mod proxy_forward;
 #[cfg(test)]
 mod proxy_proptest;
 mod proxy_receive;
+mod proxy_stun;
 #[cfg(test)]
 mod proxy_testkit;
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! Receiving at a stateless element: parsing, RFC 5626 keepalive pongs, junk reported,
+//! Receiving at a stateless element: parsing, RFC 5626 keepalive pongs and STUN
+//! Binding answers, junk reported,
 //! the top Via stamped with `received`/`rport` (RFC 3261 §18.2.1, RFC 3581), and
 //! retransmissions flagged for the trace.
 
@@ -36,6 +37,13 @@ impl ProxyCore {
             transport,
             addr: from,
         };
+        if transport == TransportKind::Udp {
+            if let Some(answer) = super::proxy_stun::binding_success(&bytes, from) {
+                // RFC 5626 §4.4.2: STUN keepalives share the SIP port.
+                self.send(source, answer);
+                return Received::Nothing;
+            }
+        }
         if bytes.iter().all(|b| *b == b'\r' || *b == b'\n') {
             if bytes.len() >= 4 {
                 // RFC 5626 §3.5.1 ping: answer with a pong on the same flow.

@@ -85,6 +85,21 @@ impl Account {
             .await
     }
 
+    /// The Service-Route the registrar returned with the current binding (RFC 3608),
+    /// in order, as `name-addr` values: the route set for requests this account sends
+    /// outside a dialog (calls use it; REGISTERs never do). Empty when unregistered.
+    /// Errors: `NotRunning`.
+    pub async fn service_route(&self) -> Result<Vec<String>, EngineError> {
+        let state = *self.engine.borrow();
+        if state != EngineState::Running {
+            return Err(EngineError::NotRunning { state });
+        }
+        match self.actor.call(AccountMsg::ServiceRoute, None).await {
+            Ok(CallResult::Success(route)) => Ok(route),
+            _ => Err(EngineError::EngineGone),
+        }
+    }
+
     /// The header name the account's session token travels in.
     pub fn token_header(&self) -> &str {
         &self.token_header

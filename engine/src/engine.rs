@@ -195,6 +195,35 @@ impl Engine {
         }
     }
 
+    /// "Disconnect phone services" (the app goes offline for SIP): every account
+    /// removes its binding (REGISTER with Expires: 0), and this returns when the
+    /// registrars have answered (at most 4 s). Accounts stay; calls in progress are not
+    /// touched. Errors: `NotRunning`.
+    pub async fn disconnect_phone_services(&self) -> Result<(), EngineError> {
+        self.phone_services(false).await
+    }
+
+    /// "Connect phone services": the accounts that were registered (or registering)
+    /// when [`Engine::disconnect_phone_services`] ran register again; returns at once,
+    /// progress comes as `registration` events. Errors: `NotRunning`.
+    pub async fn connect_phone_services(&self) -> Result<(), EngineError> {
+        self.phone_services(true).await
+    }
+
+    async fn phone_services(&self, connect: bool) -> Result<(), EngineError> {
+        match self
+            .supervisor
+            .call(
+                |reply| SupervisorMsg::PhoneServices { connect, reply },
+                None,
+            )
+            .await
+        {
+            Ok(CallResult::Success(result)) => result,
+            _ => Err(self.gone()),
+        }
+    }
+
     /// Handles a push the app's backend sent for a registration-free account (RFC 8599
     /// style; see [`crate::push`]): parses `payload` (JSON `call_id`, `caller`, `token`,
     /// optional `server`; unknown fields ignored), picks the account

@@ -18,7 +18,7 @@ use switchboard_actors::registrar::keepalive_stun::binding_request;
 use switchboard_actors::registrar::{
     Input, KeepaliveInput, KeepaliveKind, KeepaliveMachine, KeepaliveOutput, RegistrationEvent,
 };
-use switchboard_actors::sip::{Method, Response, SipUri};
+use switchboard_actors::sip::{Method, SipUri};
 use switchboard_actors::transaction::TxEvent;
 use switchboard_actors::transport::{KeepaliveReply, TransportMsg};
 use switchboard_actors::vocab::{Target, TransportKind};
@@ -170,7 +170,7 @@ pub(crate) fn from_tx(event: TxEvent) -> Option<KeepaliveInput> {
     match event {
         TxEvent::Response(r) if r.status.as_u16() < 200 => None,
         TxEvent::Response(r) => Some(KeepaliveInput::OptionsResponse {
-            observed: observed(&r),
+            observed: switchboard_actors::registrar::responses::observed_address(&r),
         }),
         TxEvent::Timeout
         | TxEvent::TransportError
@@ -199,11 +199,4 @@ pub(crate) fn on_registration(e: &RegistrationEvent) -> Option<KeepaliveInput> {
         | RegistrationEvent::Failed { .. } => Some(KeepaliveInput::Stop),
         _ => None,
     }
-}
-
-/// `received`/`rport` of any response's top Via.
-fn observed(r: &Response) -> Option<(std::net::IpAddr, Option<u16>)> {
-    let via = r.top_via().ok()?;
-    let received = via.received?.trim_matches(['[', ']']).parse().ok()?;
-    Some((received, via.rport.flatten()))
 }

@@ -45,7 +45,11 @@ impl AccountState {
                             Effect::FlowFailed => {
                                 let e = RegistrationEvent::FlowFailed;
                                 self.events.emit(event(&self.aor, e));
-                                if matches!(self.machine.state(), RegState::Registered { .. }) {
+                                // A REGISTER in flight already tests the flow (and its
+                                // failure brings the backoff); a second would only queue.
+                                let registered =
+                                    matches!(self.machine.state(), RegState::Registered { .. });
+                                if registered && !self.machine.in_flight() {
                                     queue.push_back(Work::Reg(Input::Register));
                                 }
                             }

@@ -57,8 +57,16 @@ pub enum AccountMsg {
     /// The engine is stopping: remove the binding if there is one; the reply comes
     /// once no REGISTER is in flight any more.
     Shutdown(RpcReplyPort<()>),
+    /// "Disconnect phone services": like `Shutdown`, but the account stays and
+    /// remembers whether it was wanted registered, for `Connect`.
+    Disconnect(RpcReplyPort<()>),
+    /// "Connect phone services": register again if `Disconnect` found the account
+    /// wanted registered; the reply comes at once.
+    Connect(RpcReplyPort<()>),
     /// Replies with the address of record.
     Aor(RpcReplyPort<String>),
+    /// Replies with the Service-Route of the current binding (RFC 3608), in order.
+    ServiceRoute(RpcReplyPort<Vec<String>>),
     /// The armed timer fired (the arming number; stale ones are ignored).
     Timer(u64),
     /// The outcome of a keepalive OPTIONS' transaction, forwarded by the UA core.
@@ -101,6 +109,8 @@ pub struct AccountState {
     arming: u64,
     /// The engine's shutdown waits for the unregistration on this.
     closing: Option<RpcReplyPort<()>>,
+    /// Set by `Disconnect` when the account was wanted registered.
+    reconnect: bool,
 }
 
 /// One account's registration shell.
@@ -150,6 +160,7 @@ impl Actor for AccountActor {
             armed: None,
             arming: 0,
             closing: None,
+            reconnect: false,
         })
     }
 
@@ -203,8 +214,23 @@ impl Actor for AccountActor {
                 state.closing = Some(reply);
                 state.feed(&myself, Input::Unregister);
             }
+            AccountMsg::Disconnect(reply) => {
+                state.reconnect |= state.machine.wanted();
+                state.closing = Some(reply);
+                state.feed(&myself, Input::Unregister);
+            }
+            AccountMsg::Connect(reply) => {
+                if std::mem::take(&mut state.reconnect) {
+                    state.feed(&myself, Input::Register);
+                }
+                let _ = reply.send(());
+            }
             AccountMsg::Aor(reply) => {
                 let _ = reply.send(state.aor.clone());
+            }
+            AccountMsg::ServiceRoute(reply) => {
+                let route = state.machine.service_route().iter();
+                let _ = reply.send(route.map(ToString::to_string).collect());
             }
         }
         Ok(())

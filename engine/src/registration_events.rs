@@ -4,39 +4,21 @@
 
 use crate::events::Event;
 use switchboard_actors::registrar::{FailureReason, Input, RegistrationEvent};
-use switchboard_actors::sip::Response;
 use switchboard_actors::transaction::TxEvent;
 
-/// The machine's inputs for a transaction outcome: a final response (and, for a 2xx,
-/// the address its top Via shows we were seen at), or a failure.
+/// The machine's inputs for a transaction outcome: a final response, or a failure.
+/// (The machine reads the address a 2xx's Via shows itself: the registrar has just
+/// bound it, so it is the baseline for keepalives, not a change.)
 pub(crate) fn inputs(event: TxEvent) -> Vec<Input> {
     match event {
         TxEvent::Response(r) if r.status.as_u16() < 200 => Vec::new(),
-        TxEvent::Response(r) => {
-            let observed = observed(&r);
-            let mut v = vec![Input::Response(r)];
-            v.extend(observed);
-            v
-        }
+        TxEvent::Response(r) => vec![Input::Response(r)],
         TxEvent::Timeout => vec![Input::Timeout],
         TxEvent::TransportError | TxEvent::InternalError | TxEvent::Terminated => {
             vec![Input::TransportError]
         }
         _ => Vec::new(),
     }
-}
-
-/// `received`/`rport` of a 2xx's top Via.
-fn observed(r: &Response) -> Option<Input> {
-    if !(200..300).contains(&r.status.as_u16()) {
-        return None;
-    }
-    let via = r.top_via().ok()?;
-    let received = via.received?.trim_matches(['[', ']']).parse().ok()?;
-    Some(Input::ObservedAddress {
-        received,
-        rport: via.rport.flatten(),
-    })
 }
 
 /// The snake_case name of a failure reason.
@@ -94,7 +76,7 @@ pub(crate) fn event(aor: &str, e: RegistrationEvent) -> Event {
 mod tests {
     use super::*;
     use std::time::Duration;
-    use switchboard_actors::sip::{parse_datagram, Message, ParseLimits};
+    use switchboard_actors::sip::{parse_datagram, Message, ParseLimits, Response};
 
     fn response(via: &str) -> Response {
         let text = format!(
@@ -108,16 +90,10 @@ mod tests {
     }
 
     #[test]
-    fn a_2xx_also_reports_the_observed_address() {
+    fn final_responses_and_failures_become_inputs() {
         let r = response("SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKx;received=192.0.2.7;rport=4000");
         let got = inputs(TxEvent::Response(r));
-        assert_eq!(got.len(), 2);
-        assert!(matches!(got[0], Input::Response(_)));
-        assert!(matches!(
-            got[1],
-            Input::ObservedAddress { received, rport: Some(4000) }
-                if received == "192.0.2.7".parse::<std::net::IpAddr>().unwrap()
-        ));
+        assert!(matches!(got[..], [Input::Response(_)]));
         let plain = response("SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKx");
         assert_eq!(inputs(TxEvent::Response(plain)).len(), 1);
         assert!(matches!(inputs(TxEvent::Timeout)[..], [Input::Timeout]));

@@ -74,6 +74,15 @@ pub enum SupervisorMsg {
         /// The outcome.
         reply: Reply,
     },
+    /// Connect (`true`) or disconnect (`false`) phone services: re-register the
+    /// accounts a disconnect unregistered, or unregister every account (waiting for
+    /// the registrars, at most 4 s each, in parallel).
+    PhoneServices {
+        /// Connect or disconnect.
+        connect: bool,
+        /// Answered when done.
+        reply: Reply,
+    },
     /// Replies with counts of what is alive in the tree.
     Stats(RpcReplyPort<crate::stats::EngineStats>),
     /// A restart timer fired for `listeners[index]`.
@@ -177,6 +186,9 @@ impl Actor for EngineSupervisor {
                 code,
                 reply,
             } => state.reject_call(call_id, code, reply),
+            SupervisorMsg::PhoneServices { connect, reply } => {
+                let _ = reply.send(state.phone_services(connect).await);
+            }
             SupervisorMsg::Stats(reply) => {
                 let _ = reply.send(state.stats().await);
             }

@@ -63,6 +63,26 @@ impl SupervisorState {
         ))
     }
 
+    /// Connects or disconnects phone services (see `SupervisorMsg::PhoneServices`).
+    /// Errors: `NotRunning`.
+    pub(crate) async fn phone_services(&mut self, connect: bool) -> Result<(), EngineError> {
+        let state = self.lifecycle.state();
+        if state != EngineState::Running {
+            return Err(EngineError::NotRunning { state });
+        }
+        let msg: fn(_) -> AccountMsg = if connect {
+            AccountMsg::Connect
+        } else {
+            AccountMsg::Disconnect
+        };
+        let calls = self
+            .accounts
+            .iter()
+            .map(|a| a.call(msg, Some(UNREGISTER_WAIT)));
+        futures::future::join_all(calls).await;
+        Ok(())
+    }
+
     /// Stops every account: each removes its binding first (REGISTER with Expires: 0),
     /// waiting at most [`UNREGISTER_WAIT`] for the registrar's answer.
     pub(crate) async fn stop_accounts(&mut self, stop_timeout: Duration) {

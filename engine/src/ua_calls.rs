@@ -102,6 +102,18 @@ impl Calls {
     ) {
         let call_id = invite.call_id().unwrap_or_default().to_owned();
         let remote = invite.from().map(|f| f.uri.to_string()).unwrap_or_default();
+        if self.recent.contains(&call_id) && !self.expected.contains_key(&call_id) {
+            // A pushed call already reported missed (its INVITE came after push_wait):
+            // the app was told, so it is not offered again; the caller hears 480.
+            let mut response = Response::to_request(&invite, StatusCode::TEMPORARILY_UNAVAILABLE);
+            crate::responder::tag_to(&invite, &mut response, rng);
+            tracing::info!(
+                call_id,
+                "INVITE of a pushed call already reported missed: 480"
+            );
+            let _ = layer.cast(LayerMsg::SendResponse { id, response });
+            return;
+        }
         let pushed = self.expected.remove(&call_id).map(|e| {
             if let Some(t) = e.timer {
                 t.abort();

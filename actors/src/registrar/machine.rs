@@ -171,7 +171,13 @@ impl RegistrationMachine {
         self.state
     }
 
-    /// Whether a REGISTER is in flight.
+    /// Whether the user wants the account registered (`Register` was the last of
+    /// `Register`/`Unregister`).
+    pub fn wanted(&self) -> bool {
+        self.wanted
+    }
+
+    /// Whether a REGISTER (or unREGISTER) is in flight.
     pub fn in_flight(&self) -> bool {
         self.in_flight.is_some()
     }

@@ -33,6 +33,8 @@ mod tests;
 mod tests_auth;
 #[cfg(test)]
 mod tests_failures;
+#[cfg(test)]
+mod tests_nat;
 
 pub use config::{Backoff, PushParams, RegistrationConfig};
 pub use keepalive::{KeepaliveInput, KeepaliveKind, KeepaliveMachine, KeepaliveOutput};

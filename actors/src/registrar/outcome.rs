@@ -4,7 +4,8 @@
 use super::backoff::{refresh_after, retry_wait};
 use super::machine::{InFlight, Kind, Pending, RegistrationMachine};
 use super::responses::{
-    failure_reason, granted_expiry, min_expires, retry_after, service_route, MAX_MIN_EXPIRES,
+    failure_reason, granted_expiry, min_expires, observed_address, retry_after, service_route,
+    MAX_MIN_EXPIRES,
 };
 use super::{FailureReason, RegState, RegistrationEvent};
 use crate::sip::{Method, Response};
@@ -61,6 +62,12 @@ impl RegistrationMachine {
             let granted = granted_expiry(resp, &self.cfg, fl.expires);
             self.bound = true;
             self.service_route = service_route(resp);
+            // The registrar has just bound the address it saw this REGISTER come from:
+            // that is the new baseline, not a reason to register again (a TCP
+            // reconnection or a NAT rebinding shows up here first).
+            if let Some(seen) = observed_address(resp) {
+                self.observed = Some(seen);
+            }
             let until = now + Duration::from_secs(u64::from(granted));
             self.state = RegState::Registered {
                 expires: granted,
@@ -117,6 +124,11 @@ impl RegistrationMachine {
             });
             if fl.refresh && reason == FailureReason::Credentials {
                 self.emit(RegistrationEvent::AuthExpired);
+            }
+            if retry_at.is_some() && self.pending == Some(Pending::Refresh) {
+                // The automatic retry carries whatever the refresh was for (a new
+                // address); sending it now would ignore the backoff just announced.
+                self.pending = None;
             }
         }
         self.run_pending();

@@ -74,6 +74,14 @@ fn split_list(v: &str) -> Vec<&str> {
     out
 }
 
+/// Where the server saw the request come from: the top Via's `received` (brackets of
+/// an IPv6 literal removed) and `rport`; `None` when it wrote no `received`.
+pub fn observed_address(resp: &Response) -> Option<(std::net::IpAddr, Option<u16>)> {
+    let via = resp.top_via().ok()?;
+    let received = via.received?.trim_matches(['[', ']']).parse().ok()?;
+    Some((received, via.rport.flatten()))
+}
+
 /// The Service-Route of a 2xx (RFC 3608), in order; values that do not parse are skipped.
 pub fn service_route(resp: &Response) -> Vec<NameAddr> {
     resp.headers

@@ -33,6 +33,17 @@ struct Tx {
     end: u64,
     tcp: bool,
     dst: std::net::SocketAddr,
+    /// The trace index of its first copy's line (see [`Tx::began_before`]).
+    first_line: usize,
+}
+
+impl Tx {
+    /// Whether it began before the trace line `index` at `t_us`: sent earlier, or sent at
+    /// the same instant and logged earlier (a wire line is logged when the packet is
+    /// delivered or dropped, so a same-instant send logged later came after the report).
+    fn began_before(&self, t_us: u64, index: usize) -> bool {
+        self.start < t_us || (self.start == t_us && self.first_line < index)
+    }
 }
 
 /// Checks the wire trace: `t1_us` gives each user's T1 in microseconds (users absent use
@@ -46,7 +57,7 @@ pub fn check_register_in_flight(
     // (user, branch) → transaction; plus every copy's send time.
     let mut txs: BTreeMap<(&str, String), Tx> = BTreeMap::new();
     let mut copies: Vec<(&str, String, u64)> = Vec::new();
-    for line in lines {
+    for (index, line) in lines.iter().enumerate() {
         let Record::Wire(w) = &line.record else {
             continue;
         };
@@ -65,6 +76,7 @@ pub fn check_register_in_flight(
                     end: w.sent_us.saturating_add(64 * t1),
                     tcp: w.transport == "tcp",
                     dst: w.dst,
+                    first_line: index,
                 });
                 if w.sent_us < tx.start {
                     tx.start = w.sent_us;
@@ -124,14 +136,14 @@ fn end_by_events(
     txs: &mut BTreeMap<(&str, String), Tx>,
     is_user: &dyn Fn(&str) -> bool,
 ) {
-    for line in lines {
+    for (index, line) in lines.iter().enumerate() {
         match &line.record {
             Record::Net {
                 event: NetEvent::TcpClose { client, server, .. },
             } => {
                 for tx in txs.values_mut() {
                     let touches = tx.dst == *server || tx.dst == *client;
-                    if tx.tcp && touches && tx.start <= line.t_us {
+                    if tx.tcp && touches && tx.began_before(line.t_us, index) {
                         tx.end = tx.end.min(line.t_us);
                     }
                 }
@@ -145,7 +157,7 @@ fn end_by_events(
                     && no_response
                 {
                     for ((u, _), tx) in txs.iter_mut() {
-                        if u == user && tx.start <= line.t_us {
+                        if u == user && tx.began_before(line.t_us, index) {
                             tx.end = tx.end.min(line.t_us);
                         }
                     }

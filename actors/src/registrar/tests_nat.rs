@@ -1,0 +1,88 @@
+//! NAT rebinding regressions: the address a REGISTER's own 2xx shows is the baseline
+//! (the registrar has just bound it), and a re-registration queued for an address change
+//! does not jump the backoff when the REGISTER in flight fails.
+
+use super::testkit::{cfg, drain, feed, machine, one, resp, secs, t0};
+use super::{Input, RegState, RegistrationEvent as Ev};
+use crate::sip::{HeaderName, Response};
+
+fn seen(ip: [u8; 4], port: u16) -> Input {
+    Input::ObservedAddress {
+        received: ip.into(),
+        rport: Some(port),
+    }
+}
+
+/// `resp` with `received`/`rport` filled into its top Via, as a NAT-aware server does.
+fn seen_at(mut r: Response, ip: &str, port: u16) -> Response {
+    let via = r
+        .headers
+        .get(&HeaderName::Via)
+        .map(|v| v.as_str().to_owned());
+    let via =
+        via.unwrap_or_default()
+            .replacen(";rport", &format!(";received={ip};rport={port}"), 1);
+    assert!(via.contains("received="), "{via}");
+    r.headers.set(HeaderName::Via, via);
+    r
+}
+
+#[test]
+fn a_register_2xx_moves_the_baseline_without_registering_again() {
+    let mut m = machine(cfg());
+    let t = t0();
+    m.handle(t, Input::Register);
+    let req = one(&drain(&mut m).0);
+    feed(&mut m, t, seen_at(resp(&req, 200), "203.0.113.5", 40000));
+    m.handle(t, seen([203, 0, 113, 5], 40000));
+    assert!(drain(&mut m).0.is_empty());
+    // A refresh over a new connection (or after a rebinding) shows a new port: the
+    // registrar has bound it already, so nothing more is sent.
+    let later = secs(t, 2000);
+    m.handle(later, Input::Timer);
+    let refresh = one(&drain(&mut m).0);
+    feed(
+        &mut m,
+        later,
+        seen_at(resp(&refresh, 200), "203.0.113.5", 41000),
+    );
+    let (reqs, evs) = drain(&mut m);
+    assert!(reqs.is_empty(), "{reqs:?}");
+    assert!(!evs.contains(&Ev::AddressChanged), "{evs:?}");
+    // A keepalive seeing that same address changes nothing; a newer one re-registers.
+    m.handle(later, seen([203, 0, 113, 5], 41000));
+    assert_eq!(drain(&mut m), (vec![], vec![]));
+    m.handle(later, seen([203, 0, 113, 5], 42000));
+    let (reqs, evs) = drain(&mut m);
+    assert_eq!((reqs.len(), evs), (1, vec![Ev::AddressChanged]));
+}
+
+#[test]
+fn a_failed_refresh_keeps_its_backoff_over_a_queued_address_change() {
+    let mut m = machine(cfg());
+    let t = t0();
+    m.handle(t, Input::Register);
+    let req = one(&drain(&mut m).0);
+    feed(&mut m, t, resp(&req, 200));
+    m.handle(t, seen([203, 0, 113, 5], 40000));
+    drain(&mut m);
+    let later = secs(t, 2000);
+    m.handle(later, Input::Timer);
+    let _refresh = one(&drain(&mut m).0);
+    // The address moves while the refresh is out, then the refresh times out.
+    m.handle(later, seen([203, 0, 113, 5], 41000));
+    assert_eq!(drain(&mut m).0.len(), 0);
+    m.handle(secs(later, 32), Input::Timeout);
+    let (reqs, evs) = drain(&mut m);
+    assert!(reqs.is_empty(), "the retry waits for the backoff: {reqs:?}");
+    let retry_in = match evs.last() {
+        Some(Ev::Failed { retry_in, .. }) => *retry_in,
+        other => panic!("{other:?}"),
+    };
+    let Some(wait) = retry_in else {
+        panic!("a timeout retries by itself")
+    };
+    assert!(matches!(m.state(), RegState::Failed { .. }));
+    m.handle(secs(later, 32) + wait, Input::Timer);
+    assert_eq!(drain(&mut m).0.len(), 1);
+}

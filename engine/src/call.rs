@@ -76,6 +76,8 @@ pub struct CallState {
     arming: u64,
     /// The last final status sent, for the events.
     status: Option<u16>,
+    /// `call` span (field `call_id`) its work runs in.
+    span: tracing::Span,
 }
 
 /// One incoming call's shell.
@@ -88,6 +90,8 @@ fn now() -> Instant {
 
 impl CallState {
     fn feed(&mut self, myself: &ActorRef<CallMsg>, input: Option<Input>) {
+        let span = self.span.clone();
+        let _in_span = span.enter();
         if let Some(input) = input {
             self.machine.handle(now(), input);
         }
@@ -147,6 +151,8 @@ impl Actor for CallActor {
         mut args: CallArgs,
     ) -> Result<CallState, ActorProcessingErr> {
         let machine = IncomingCall::new(now(), args.invite, args.config, &mut args.rng);
+        let span =
+            tracing::info_span!("call", call_id = %machine.call_id(), direction = "incoming");
         Ok(CallState {
             machine,
             tx: args.tx,
@@ -158,6 +164,7 @@ impl Actor for CallActor {
             timer: None,
             arming: 0,
             status: None,
+            span,
         })
     }
 

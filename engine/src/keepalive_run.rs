@@ -31,6 +31,8 @@ impl AccountState {
         myself: &ActorRef<AccountMsg>,
         work: impl IntoIterator<Item = Work>,
     ) {
+        let span = self.span.clone();
+        let _in_span = span.enter();
         let mut queue: VecDeque<Work> = work.into_iter().collect();
         while let Some(step) = queue.pop_front() {
             match step {

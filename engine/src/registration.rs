@@ -111,6 +111,8 @@ pub struct AccountState {
     closing: Option<RpcReplyPort<()>>,
     /// Set by `Disconnect` when the account was wanted registered.
     reconnect: bool,
+    /// `account` span (field `aor`; the REGISTERs' `call_id`) its work runs in.
+    span: tracing::Span,
 }
 
 /// One account's registration shell.
@@ -148,9 +150,12 @@ impl Actor for AccountActor {
         if let Some(ka) = &keepalive {
             ka.watch(&myself, &args.ua);
         }
+        let aor = s.reg.aor.to_string();
+        let machine = RegistrationMachine::new(s.reg, args.rng);
+        let span = tracing::info_span!("account", aor = %aor, call_id = %machine.call_id());
         Ok(AccountState {
-            aor: s.reg.aor.to_string(),
-            machine: RegistrationMachine::new(s.reg, args.rng),
+            aor,
+            machine,
             keepalive,
             target: s.target,
             ua: args.ua,
@@ -161,6 +166,7 @@ impl Actor for AccountActor {
             arming: 0,
             closing: None,
             reconnect: false,
+            span,
         })
     }
 

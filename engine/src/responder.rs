@@ -84,6 +84,24 @@ pub fn refuse(req: &Request) -> Option<Response> {
     None
 }
 
+/// The response to a CANCEL no call took: its INVITE's call has ended (the final
+/// response is out), so the CANCEL still gets its 200 (RFC 3261 §9.2); without a
+/// matching INVITE (`matched` false), 481 through [`respond_out_of_dialog`].
+pub fn cancel_response(
+    matched: bool,
+    req: &Request,
+    server: &str,
+    rng: &mut impl RngCore,
+) -> Option<Response> {
+    if !matched {
+        return respond_out_of_dialog(req, server, rng);
+    }
+    let mut r = Response::to_request(req, StatusCode::OK);
+    r.headers
+        .push(HeaderName::Server, HeaderValue::from_string(server));
+    Some(r)
+}
+
 fn decide(req: &Request) -> Response {
     if let Some(resp) = refuse(req) {
         return resp;

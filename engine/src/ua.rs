@@ -7,13 +7,12 @@
 
 use crate::event_hub::EventSink;
 use crate::events::Event;
-use crate::responder::respond_out_of_dialog;
 use crate::stack::TransportRegistry;
 use crate::ua_client::{Outbound, RequestReply};
 use ractor::{Actor, ActorProcessingErr, ActorRef};
 use rand_chacha::ChaCha8Rng;
 use std::sync::{Arc, OnceLock};
-use switchboard_actors::sip::{Method, Response, SipUri, StatusCode};
+use switchboard_actors::sip::{Method, SipUri};
 use switchboard_actors::transaction::{LayerMsg, TuEvent, TxEvent};
 
 /// Messages of the [`UaCore`] actor.
@@ -126,6 +125,9 @@ pub struct UaState {
     watchers: crate::keepalive_route::Watchers,
 }
 
+#[path = "ua_inbound.rs"]
+mod inbound;
+
 /// The out-of-dialog transaction user.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct UaCore;
@@ -199,77 +201,19 @@ impl Actor for UaCore {
                 let _ = reply.send(n);
                 return Ok(());
             }
-            UaMsg::ExpectPush {
-                call_id,
-                caller,
-                aor,
-                account,
-                wait,
-                reply,
-            } => {
-                let expected = crate::ua_calls::Expected::new(caller, aor, account);
-                let _ = reply.send(state.calls.expect(call_id, expected, wait, &myself));
-                return Ok(());
-            }
-            UaMsg::PushExpired { call_id } => {
-                state.calls.push_expired(&call_id, &state.args.events);
-                return Ok(());
-            }
-            UaMsg::CallEnded { id } => {
-                state.calls.ended(id, &myself);
-                return Ok(());
-            }
-            UaMsg::Linger { key } => {
-                state.calls.linger_over(key);
-                return Ok(());
-            }
-            UaMsg::RejectCall {
-                call_id,
-                code,
-                reply,
-            } => {
-                state.calls.reject(&call_id, code, reply);
+            msg @ (UaMsg::ExpectPush { .. }
+            | UaMsg::PushExpired { .. }
+            | UaMsg::CallEnded { .. }
+            | UaMsg::Linger { .. }
+            | UaMsg::RejectCall { .. }) => {
+                state.calls.on_msg(msg, &myself, &state.args.events);
                 return Ok(());
             }
         };
         let st = &mut state.args;
         match event {
             TuEvent::Request { id, request, flow } => {
-                let call_id = request.call_id().unwrap_or_default().to_owned();
-                let span = tracing::debug_span!("ua", call_id = %call_id, method = %request.method);
-                let _entered = span.enter();
-                st.events.emit(Event::RequestReceived {
-                    method: request.method.to_string(),
-                    from: flow.remote,
-                    call_id,
-                });
-                let new_call = request.method == Method::Invite
-                    && !crate::responder::has_to_tag(&request)
-                    && crate::responder::refuse(&request).is_none();
-                if new_call {
-                    let (events, server) = (st.events.clone(), st.server.clone());
-                    state
-                        .calls
-                        .on_invite(
-                            id,
-                            request,
-                            flow,
-                            &myself,
-                            &layer,
-                            &events,
-                            &server,
-                            &mut st.rng,
-                        )
-                        .await;
-                    return Ok(());
-                }
-                if let Some(response) = respond_out_of_dialog(&request, &st.server, &mut st.rng) {
-                    st.events.emit(Event::Answered {
-                        method: request.method.to_string(),
-                        status: response.status.as_u16(),
-                    });
-                    let _ = layer.cast(LayerMsg::SendResponse { id, response });
-                }
+                state.on_request(id, request, flow, &layer, &myself).await
             }
             TuEvent::Cancel {
                 id,
@@ -283,19 +227,12 @@ impl Actor for UaCore {
                 request,
                 ..
             } => {
-                // The INVITE's call has ended (its final response is out): the CANCEL
-                // still gets its 200 (RFC 3261 §9.2); without a matching INVITE, 481.
-                let response = match invite {
-                    Some(_) => {
-                        let mut r = Response::to_request(&request, StatusCode::OK);
-                        r.headers.push(
-                            switchboard_actors::sip::HeaderName::Server,
-                            st.server.clone(),
-                        );
-                        Some(r)
-                    }
-                    None => respond_out_of_dialog(&request, &st.server, &mut st.rng),
-                };
+                let response = crate::responder::cancel_response(
+                    invite.is_some(),
+                    &request,
+                    &st.server,
+                    &mut st.rng,
+                );
                 if let Some(response) = response {
                     st.events.emit(Event::Answered {
                         method: Method::Cancel.to_string(),

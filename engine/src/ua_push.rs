@@ -12,6 +12,32 @@ use ractor::ActorRef;
 use std::time::Duration;
 
 impl Calls {
+    /// The UA core's call and push messages.
+    pub(crate) fn on_msg(&mut self, msg: UaMsg, ua: &ActorRef<UaMsg>, events: &EventSink) {
+        match msg {
+            UaMsg::ExpectPush {
+                call_id,
+                caller,
+                aor,
+                account,
+                wait,
+                reply,
+            } => {
+                let expected = Expected::new(caller, aor, account);
+                let _ = reply.send(self.expect(call_id, expected, wait, ua));
+            }
+            UaMsg::PushExpired { call_id } => self.push_expired(&call_id, events),
+            UaMsg::CallEnded { id } => self.ended(id, ua),
+            UaMsg::Linger { key } => self.linger_over(key),
+            UaMsg::RejectCall {
+                call_id,
+                code,
+                reply,
+            } => self.reject(&call_id, code, reply),
+            other => tracing::debug!(?other, "not a call message"),
+        }
+    }
+
     /// A pushed call's linger is over: its account may unregister.
     pub(crate) fn linger_over(&mut self, key: u64) {
         if let Some((account, _)) = self.lingering.remove(&key) {

@@ -22,6 +22,18 @@ pub const KAMAILIO: &str = "127.0.0.1:5070";
 /// The users Kamailio knows; each one's password is `<user>-pw`.
 pub const USERS: [&str; 4] = ["alice", "bob", "carol", "dave"];
 
+/// SIPp's flags that keep every socket on loopback (without `-bind_local` the SIP socket
+/// binds 0.0.0.0; without `-ci` its UDP control port does; ../shared/peers/README.md).
+pub const SIPP_LOOPBACK: [&str; 7] = [
+    "-i",
+    "127.0.0.1",
+    "-mi",
+    "127.0.0.1",
+    "-bind_local",
+    "-ci",
+    "127.0.0.1",
+];
+
 /// The env var that makes a missing peer a failure instead of a skip.
 pub const REQUIRE_ENV: &str = "SWITCHBOARD_PEERS";
 

@@ -91,15 +91,7 @@ impl SippRegistrar {
             .args(["-t", transport_flag(transport), "-p", &port.to_string()])
             .args(["-m", &calls.to_string(), "-l", &calls.max(1).to_string()])
             .args(["-key", "auth_user", user, "-key", "auth_pass", password])
-            .args([
-                "-i",
-                "127.0.0.1",
-                "-mi",
-                "127.0.0.1",
-                "-bind_local",
-                "-ci",
-                "127.0.0.1",
-            ])
+            .args(crate::peers::SIPP_LOOPBACK)
             .args([
                 "-deadcall_wait",
                 "100",

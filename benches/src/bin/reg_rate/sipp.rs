@@ -50,15 +50,7 @@ impl Registrar {
                 "auth_pass",
                 "alice-pw",
             ])
-            .args([
-                "-i",
-                "127.0.0.1",
-                "-mi",
-                "127.0.0.1",
-                "-bind_local",
-                "-ci",
-                "127.0.0.1",
-            ])
+            .args(switchboard_tests::peers::SIPP_LOOPBACK)
             .args([
                 "-deadcall_wait",
                 "100",

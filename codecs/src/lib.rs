@@ -1,4 +1,10 @@
-//! Switchboard's codecs: Opus, G.711, telephone-event and RTP payload helpers.
+//! Switchboard's codecs: G.711, RTP packetisation and audio sources/sinks.
 //!
-//! The media issue fills this crate; the foundation only fixes its place in the
-//! dependency graph (engine → actors → codecs).
+//! Everything here is sans-IO: no sockets, no tasks, no clock reads. Randomness
+//! (SSRC, initial sequence number and timestamp) comes from an injected RNG.
+
+pub mod g711;
+#[cfg(test)]
+mod g711_tests;
+
+pub use g711::Law;

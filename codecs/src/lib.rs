@@ -6,5 +6,11 @@
 pub mod g711;
 #[cfg(test)]
 mod g711_tests;
+pub mod sink;
+pub mod source;
+pub mod wav;
 
 pub use g711::Law;
+pub use sink::{AudioSink, NullSink};
+pub use source::{AudioSource, Muted, Silence, Tone};
+pub use wav::{WavError, WavSink, WavSource};

@@ -6,11 +6,15 @@
 pub mod g711;
 #[cfg(test)]
 mod g711_tests;
+pub mod rtp_packetizer;
+pub mod rtp_receiver;
 pub mod sink;
 pub mod source;
 pub mod wav;
 
 pub use g711::Law;
+pub use rtp_packetizer::{RtpError, RtpSender};
+pub use rtp_receiver::{Arrival, ReceiverStats, RtpPacket, RtpReceiver};
 pub use sink::{AudioSink, NullSink};
 pub use source::{AudioSource, Muted, Silence, Tone};
 pub use wav::{WavError, WavSink, WavSource};

@@ -4,6 +4,7 @@
 //! (SSRC, initial sequence number and timestamp) comes from an injected RNG.
 
 pub mod g711;
+pub mod g711_stream;
 #[cfg(test)]
 mod g711_tests;
 pub mod rtp_packetizer;
@@ -13,6 +14,9 @@ pub mod source;
 pub mod wav;
 
 pub use g711::Law;
+pub use g711_stream::{
+    G711Decoder, G711Encoder, G711Sender, StreamError, FRAME_SAMPLES, SAMPLE_RATE,
+};
 pub use rtp_packetizer::{RtpError, RtpSender};
 pub use rtp_receiver::{Arrival, ReceiverStats, RtpPacket, RtpReceiver};
 pub use sink::{AudioSink, NullSink};

@@ -2,6 +2,19 @@
 //!
 //! Everything here is sans-IO: no sockets, no tasks, no clock reads. Randomness
 //! (SSRC, initial sequence number and timestamp) comes from an injected RNG.
+//!
+//! ```
+//! use rand::SeedableRng;
+//! use switchboard_codecs::{G711Decoder, G711Sender, Law, RtpReceiver, Tone};
+//!
+//! let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+//! let mut tx = G711Sender::new(Law::Mu, Tone::new(440.0, 8000, 8000), &mut rng).unwrap();
+//! let datagram = tx.next_packet().unwrap().unwrap(); // every 20 ms
+//! let mut rx = RtpReceiver::new();
+//! let packet = rx.receive(&datagram).unwrap();
+//! let samples = G711Decoder::new(Law::Mu).decode(packet.payload);
+//! assert_eq!(samples.len(), 160);
+//! ```
 
 pub mod g711;
 pub mod g711_stream;

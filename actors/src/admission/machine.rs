@@ -1,5 +1,6 @@
-//! [`Admission`]: the machine, and the user's requests (offer, dial, answer, hold, resume).
+//! [`Admission`]: the machine, its state, and new calls (offers and dials).
 
+use super::requests::Claim;
 use super::table::Trigger;
 use super::{
     AdmissionConfig, AdmissionConfigError, AdmissionError, CallKey, CellularState, Decision, Input,
@@ -18,16 +19,6 @@ pub struct Admission {
     /// Every move taken, for the table test.
     #[cfg(test)]
     pub(super) moves: Vec<super::table::Transition>,
-}
-
-/// Whether a request that needs the foreground may proceed.
-enum Claim {
-    /// Nothing is in the foreground: go ahead.
-    Free,
-    /// The foreground call is going on hold (a Hold may just have been queued): wait.
-    Wait,
-    /// A call is being set up or resumed, or another request already waits.
-    Busy,
 }
 
 impl Admission {
@@ -154,86 +145,9 @@ impl Admission {
         }
     }
 
-    fn on_answer(&mut self, k: CallKey) {
-        match self.phase(k) {
-            None | Some(Phase::Answering) => {}
-            Some(Phase::Incoming) if self.cellular == CellularState::Up => {
-                self.refuse(k, AdmissionError::CellularCallActive)
-            }
-            Some(Phase::Incoming) => match self.claim() {
-                Claim::Free => {
-                    self.set(k, Trigger::Answer, Some(Phase::Active));
-                    self.out.push_back(Decision::Answer(k));
-                }
-                Claim::Wait => self.set(k, Trigger::Answer, Some(Phase::Answering)),
-                Claim::Busy => self.refuse(k, AdmissionError::SwitchInProgress),
-            },
-            Some(phase) => self.refuse(k, AdmissionError::WrongPhase { phase }),
-        }
-    }
-
-    fn on_resume(&mut self, k: CallKey) {
-        match self.phase(k) {
-            None | Some(Phase::Active | Phase::Resuming | Phase::ResumeWaiting) => {}
-            Some(Phase::Held | Phase::HeldByCellular) if self.cellular == CellularState::Up => {
-                self.refuse(k, AdmissionError::CellularCallActive)
-            }
-            Some(Phase::Held) => match self.claim() {
-                Claim::Free => {
-                    self.set(k, Trigger::Resume, Some(Phase::Resuming));
-                    self.out.push_back(Decision::Resume(k));
-                }
-                Claim::Wait => self.set(k, Trigger::Resume, Some(Phase::ResumeWaiting)),
-                Claim::Busy => self.refuse(k, AdmissionError::SwitchInProgress),
-            },
-            Some(phase) => self.refuse(k, AdmissionError::WrongPhase { phase }),
-        }
-    }
-
-    fn on_hold(&mut self, k: CallKey) {
-        let to = match self.phase(k) {
-            None | Some(Phase::Held | Phase::Holding) => return,
-            Some(Phase::Active) => {
-                self.out.push_back(Decision::Hold(k));
-                Phase::Holding
-            }
-            // The user takes over a hold the policy (or a swap) started.
-            Some(Phase::HoldingForCellular) => Phase::Holding,
-            Some(Phase::HeldByCellular | Phase::ResumeWaiting) => Phase::Held,
-            Some(Phase::Resuming) => return self.refuse(k, AdmissionError::SwitchInProgress),
-            Some(phase) => return self.refuse(k, AdmissionError::WrongPhase { phase }),
-        };
-        self.set(k, Trigger::Hold, Some(to));
-    }
-
     /// Whether a new call would go beyond the limit.
     fn at_limit(&self) -> bool {
         self.calls.len() >= usize::try_from(self.cfg.call_limit).unwrap_or(usize::MAX)
-    }
-
-    /// Decides whether a request needing the foreground may go ahead, putting the active
-    /// call on hold (queuing its [`Decision::Hold`]) when there is one.
-    fn claim(&mut self) -> Claim {
-        let mut active = None;
-        let mut holding = false;
-        for (k, p) in self.calls() {
-            match p {
-                Phase::Dialling | Phase::Resuming => return Claim::Busy,
-                p if p.is_waiting() => return Claim::Busy,
-                Phase::Active => active = Some(k),
-                Phase::Holding | Phase::HoldingForCellular => holding = true,
-                _ => {}
-            }
-        }
-        if let Some(a) = active {
-            self.set(a, Trigger::Displaced, Some(Phase::Holding));
-            self.out.push_back(Decision::Hold(a));
-            Claim::Wait
-        } else if holding {
-            Claim::Wait
-        } else {
-            Claim::Free
-        }
     }
 
     /// Lets the waiting request proceed once nothing is in the foreground.

@@ -1,5 +1,6 @@
 //! Switchboard's lifecycles. Each folder holds a sans-IO machine and its actor shell.
 
+pub mod admission;
 pub mod call;
 pub mod registrar;
 pub mod sip;

@@ -2,6 +2,7 @@
 
 pub mod call;
 pub mod registrar;
+pub mod sdp;
 pub mod sip;
 pub mod transaction;
 pub mod transport;

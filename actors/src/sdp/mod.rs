@@ -19,6 +19,8 @@ mod wire;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_hold;
+#[cfg(test)]
 mod tests_negotiation;
 #[cfg(test)]
 mod tests_prop;

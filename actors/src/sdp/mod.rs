@@ -11,10 +11,12 @@
 
 mod accept;
 mod answer;
+mod direction;
 mod error;
 mod offer;
 mod types;
 mod wire;
+mod wire_media;
 
 #[cfg(test)]
 mod tests;

@@ -3,6 +3,7 @@
 pub mod admission;
 pub mod call;
 pub mod registrar;
+pub mod sdp;
 pub mod sip;
 pub mod transaction;
 pub mod transport;

@@ -1,6 +1,7 @@
 //! Switchboard's lifecycles. Each folder holds a sans-IO machine and its actor shell.
 
 pub mod call;
+pub mod dialog;
 pub mod registrar;
 pub mod sip;
 pub mod transaction;

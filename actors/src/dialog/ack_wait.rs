@@ -52,13 +52,13 @@ pub struct AckWait {
     response: Response,
     call_id: String,
     seq: u32,
-    state: Waiting,
+    state: Phase,
     t2: Duration,
     out: VecDeque<AckWaitOutput>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Waiting {
+enum Phase {
     Waiting {
         next: Instant,
         interval: Duration,
@@ -78,7 +78,7 @@ impl AckWait {
             response,
             call_id,
             seq,
-            state: Waiting::Waiting {
+            state: Phase::Waiting {
                 next: now + timers.t1,
                 interval: timers.t1,
                 give_up: now + timers.t1 * 64,
@@ -90,12 +90,12 @@ impl AckWait {
 
     /// Whether the ACK arrived.
     pub fn is_acked(&self) -> bool {
-        self.state == Waiting::Acked
+        self.state == Phase::Acked
     }
 
     /// Whether it gave up waiting.
     pub fn is_timed_out(&self) -> bool {
-        self.state == Waiting::TimedOut
+        self.state == Phase::TimedOut
     }
 
     /// Whether `ack` acknowledges our 2xx: Call-ID and CSeq number match.
@@ -109,7 +109,7 @@ impl AckWait {
 
     /// Feeds one input.
     pub fn handle(&mut self, now: Instant, input: AckWaitInput) {
-        let Waiting::Waiting {
+        let Phase::Waiting {
             next,
             interval,
             give_up,
@@ -118,10 +118,10 @@ impl AckWait {
             return;
         };
         match input {
-            AckWaitInput::Ack(ack) if self.is_our_ack(&ack) => self.state = Waiting::Acked,
+            AckWaitInput::Ack(ack) if self.is_our_ack(&ack) => self.state = Phase::Acked,
             AckWaitInput::Ack(_) => {}
             AckWaitInput::Timer if now >= give_up => {
-                self.state = Waiting::TimedOut;
+                self.state = Phase::TimedOut;
                 self.out.push_back(AckWaitOutput::SendBye);
                 self.out
                     .push_back(AckWaitOutput::Event(DialogEvent::AckTimeout));
@@ -130,7 +130,7 @@ impl AckWait {
                 self.out
                     .push_back(AckWaitOutput::Retransmit(self.response.clone()));
                 let interval = (interval * 2).min(self.t2);
-                self.state = Waiting::Waiting {
+                self.state = Phase::Waiting {
                     next: now + interval,
                     interval,
                     give_up,
@@ -148,7 +148,7 @@ impl AckWait {
     /// When [`AckWaitInput::Timer`] is due: the next retransmission or giving up.
     pub fn poll_timeout(&self) -> Option<Instant> {
         match self.state {
-            Waiting::Waiting { next, give_up, .. } => Some(next.min(give_up)),
+            Phase::Waiting { next, give_up, .. } => Some(next.min(give_up)),
             _ => None,
         }
     }

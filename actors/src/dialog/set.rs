@@ -14,7 +14,7 @@ pub enum SetOutput {
     /// complete). Sent again, identical, for every retransmission of that 2xx.
     Ack(Request),
     /// Send this BYE in a new client transaction (its branch is open): it ends the
-    /// dialog of a 2xx that lost to an earlier one.
+    /// dialog of a 2xx that lost to an earlier one. That dialog is Terminated already.
     Bye(Request),
     /// Tell the application.
     Event(DialogEvent),
@@ -31,6 +31,7 @@ pub struct DialogSet {
     seq: u32,
     dialogs: BTreeMap<String, Dialog>,
     winner: Option<String>,
+    failed: bool,
     out: VecDeque<SetOutput>,
 }
 
@@ -48,6 +49,7 @@ impl DialogSet {
             seq,
             dialogs: BTreeMap::new(),
             winner: None,
+            failed: false,
             out: VecDeque::new(),
         })
     }
@@ -148,42 +150,45 @@ impl DialogSet {
         resp: &Response,
         rng: &mut impl RngCore,
     ) -> Result<(), DialogError> {
-        let fresh = match self.dialogs.get_mut(&tag) {
-            Some(d) if d.state() == DialogState::Early => {
-                let event = d.recv_response(resp)?;
-                let ack = d.acknowledge(&self.invite, resp, rng)?;
-                self.out.push_back(SetOutput::Ack(ack));
-                self.out.extend(event.map(SetOutput::Event));
-                false
-            }
+        let over = self.winner.is_some() || self.failed;
+        match self.dialogs.get_mut(&tag) {
             // A retransmission (or a 2xx of a fork we already ACKed): the same ACK.
             Some(d) if d.last_ack.is_some() => {
                 let ack = d.acknowledge(&self.invite, resp, rng)?;
                 self.out.push_back(SetOutput::Ack(ack));
                 return Ok(());
             }
-            _ => true,
-        };
-        if fresh {
-            let mut d = Dialog::uac(&self.invite, resp)?;
-            let ack = d.acknowledge(&self.invite, resp, rng)?;
-            self.out.push_back(SetOutput::Ack(ack));
-            if self.winner.is_some() {
-                // A later fork's 2xx: ACK it, then end it (RFC 3261 §13.2.2.4).
-                let bye = d.request(Method::Bye)?;
-                self.out.push_back(SetOutput::Bye(bye));
-            } else {
+            Some(d) if d.state() == DialogState::Early && !over => {
+                let event = d.recv_response(resp)?;
+                let ack = d.acknowledge(&self.invite, resp, rng)?;
+                self.out.push_back(SetOutput::Ack(ack));
+                self.out.extend(event.map(SetOutput::Event));
+            }
+            existing => {
+                // A 2xx after another fork's, after the INVITE failed, or for an early
+                // dialog that already ended: ACK it, then end it (RFC 3261 §13.2.2.4).
+                let lose = over || existing.is_some();
+                let mut d = Dialog::uac(&self.invite, resp)?;
+                let ack = d.acknowledge(&self.invite, resp, rng)?;
+                self.out.push_back(SetOutput::Ack(ack));
+                if lose {
+                    // The dialog counts as over once its BYE is out: it never shows up
+                    // as confirmed, and the BYE's answer needs no feeding.
+                    let bye = d.request(Method::Bye)?;
+                    self.out.push_back(SetOutput::Bye(bye));
+                    d.terminate();
+                    self.dialogs.insert(tag, d);
+                    return Ok(());
+                }
                 self.out
                     .push_back(SetOutput::Event(DialogEvent::Confirmed(d.id().clone())));
+                self.dialogs.insert(tag.clone(), d);
             }
-            self.dialogs.insert(tag.clone(), d);
         }
-        if self.winner.is_none() {
-            self.winner = Some(tag.clone());
-            for (_, d) in self.dialogs.iter_mut().filter(|(t, _)| **t != tag) {
-                if d.state() == DialogState::Early {
-                    self.out.extend(d.terminate().map(SetOutput::Event));
-                }
+        self.winner = Some(tag.clone());
+        for (_, d) in self.dialogs.iter_mut().filter(|(t, _)| **t != tag) {
+            if d.state() == DialogState::Early {
+                self.out.extend(d.terminate().map(SetOutput::Event));
             }
         }
         Ok(())
@@ -191,6 +196,9 @@ impl DialogSet {
 
     /// A final non-2xx to the INVITE: every early dialog ends.
     fn fail(&mut self) {
+        if self.winner.is_none() {
+            self.failed = true;
+        }
         for d in self.dialogs.values_mut() {
             if d.state() == DialogState::Early {
                 self.out.extend(d.terminate().map(SetOutput::Event));

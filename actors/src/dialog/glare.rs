@@ -26,21 +26,25 @@ pub enum ReinviteInput {
     Timer,
 }
 
-/// Guards the re-INVITEs of one dialog:
+/// Guards the re-INVITEs of one dialog (our side; theirs is one flag beside it):
 ///
 /// ```text
-///                 Send                       Answered(491)
-///    +------+  ---------->  +---------+  ------------------>  +---------+
-///    | Idle |               | Pending |                       | Backoff |
-///    +------+  <----------  +---------+                       +---------+
-///      ^  ^   Answered(other)     | Received → Err(Glare): 491     |
-///      |  +-----------------------+--------------------------------+
-///      |                     Timer at the drawn time: ReinviteRetry
+///            Send (nothing in progress)
+///   +------+ ------------------------> +---------+   Received: Err(Glare) → 491
+///   | Idle |                           | Pending |
+///   +------+ <------------------------ +---------+
+///      ^      Answered(anything but 491)    |
+///      |                                    | Answered(491): draw the back-off
+///      |  Timer at the drawn time:          V
+///      |  event ReinviteRetry          +---------+
+///      +-------------------------------| Backoff |   Send: Err(RequestPending)
+///                                      +---------+
 /// ```
 ///
-/// Independently, a re-INVITE of theirs in progress makes `Send` fail with
-/// [`DialogError::RequestPending`] and a second one of theirs fail with
-/// [`DialogError::InviteInProgress`] (500).
+/// Back-off (§14.1): 2.1–4 s when we own the Call-ID (we were the UAC), else 0–2 s, in
+/// 10 ms units. A re-INVITE of theirs in progress makes `Send` fail with
+/// [`DialogError::RequestPending`], and a second one of theirs fail with
+/// [`DialogError::InviteInProgress`] (500, §14.2).
 #[derive(Debug)]
 pub struct ReinviteGuard {
     owner: bool,

@@ -14,6 +14,7 @@
 //! Nothing here reads a clock or draws randomness of its own: time comes in as `now`,
 //! randomness from the caller's RNG.
 
+mod access;
 mod ack_wait;
 mod build;
 mod create;
@@ -30,6 +31,8 @@ mod testkit;
 mod tests;
 #[cfg(test)]
 mod tests_machines;
+#[cfg(test)]
+mod tests_uas;
 
 pub use ack_wait::{AckWait, AckWaitInput, AckWaitOutput};
 pub use create::Dialog;

@@ -151,3 +151,17 @@ pub(super) fn values(req: &Request, name: crate::sip::HeaderName) -> Vec<String>
         .map(|v| v.as_str().to_owned())
         .collect()
 }
+
+/// A request as text again (`\n` line ends), to derive variants of it.
+pub(super) fn text_of(req: &Request) -> String {
+    String::from_utf8_lossy(&Message::Request(req.clone()).to_bytes()).replace("\r\n", "\n")
+}
+
+/// Alice's ACK with CSeq number `seq` (10: the one for the INVITE's 2xx).
+pub(super) fn alice_ack(seq: u32) -> Request {
+    request(
+        &text_of(&invite())
+            .replace("INVITE sip", "ACK sip")
+            .replace("10 INVITE", &format!("{seq} ACK")),
+    )
+}

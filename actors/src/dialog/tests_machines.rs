@@ -120,14 +120,7 @@ fn a_final_failure_ends_every_early_dialog_and_strangers_are_refused() {
     let out = feed(&mut set, &to_invite(486, "b2"), &mut rng);
     assert_eq!(out.len(), 2);
     assert!(set.dialogs().all(|d| d.state() == DialogState::Terminated));
-    let stranger = request(
-        &format!(
-            "{}",
-            String::from_utf8_lossy(&crate::sip::Message::Request(invite()).to_bytes())
-        )
-        .replace("\r\n", "\n")
-        .replace("c1@192.0.2.1", "other"),
-    );
+    let stranger = request(&text_of(&invite()).replace("c1@192.0.2.1", "other"));
     let mut other = DialogSet::new(stranger).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         other.recv_response(&to_invite(180, "b1"), &mut rng),
@@ -158,24 +151,10 @@ fn the_2xx_is_retransmitted_at_t1_doubling_to_t2_until_the_ack() {
     }
     assert_eq!(sent, [500, 1500, 3500, 7500]);
     // The ACK of another 2xx changes nothing; ours stops the retransmissions.
-    let wrong = request(
-        &crate::sip::Message::Request(invite())
-            .to_bytes()
-            .iter()
-            .map(|b| *b as char)
-            .collect::<String>()
-            .replace("\r\n", "\n")
-            .replace("INVITE sip", "ACK sip")
-            .replace("10 INVITE", "9 ACK"),
-    );
+    let wrong = alice_ack(9);
     w.handle(t0, AckWaitInput::Ack(wrong));
     assert!(!w.is_acked());
-    let ack = request(
-        &String::from_utf8_lossy(&crate::sip::Message::Request(invite()).to_bytes())
-            .replace("\r\n", "\n")
-            .replace("INVITE sip", "ACK sip")
-            .replace("10 INVITE", "10 ACK"),
-    );
+    let ack = alice_ack(10);
     w.handle(t0, AckWaitInput::Ack(ack));
     assert!(w.is_acked());
     assert_eq!(w.poll_timeout(), None);

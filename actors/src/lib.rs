@@ -2,6 +2,7 @@
 
 pub mod admission;
 pub mod call;
+pub mod dialog;
 pub mod registrar;
 pub mod sdp;
 pub mod sip;

@@ -2,6 +2,7 @@
 
 pub mod admission;
 pub mod call;
+pub mod media;
 pub mod registrar;
 pub mod sip;
 pub mod transaction;

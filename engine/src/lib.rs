@@ -48,6 +48,7 @@ mod keepalive_route;
 pub mod lifecycle;
 pub mod media;
 pub mod media_ports;
+mod media_recv;
 pub mod outbound;
 pub mod push;
 pub mod registration;

@@ -13,12 +13,12 @@
 //! (one at a time).
 
 use crate::media_ports::{bind_rtp, RtpPortRange};
+use crate::media_recv::{read_loop, Gate};
 use bytes::Bytes;
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
 use rand_chacha::ChaCha8Rng;
 use std::io;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use switchboard_actors::media::{Input, MediaConfig, MediaEvent, MediaSession, MediaStats, Output};
 use switchboard_actors::transport::net::{Network, UdpSocket};
@@ -28,9 +28,6 @@ use tokio::time::Instant;
 
 /// Datagrams allowed to wait in a media actor's mailbox (16 × 20 ms of audio).
 pub const MAX_QUEUED_DATAGRAMS: usize = 16;
-
-/// Largest datagram read; longer ones are truncated (and then not valid RTP).
-const RECV_BUFFER: usize = 4096;
 
 /// Where a media actor reports its [`MediaEvent`]s (called on the actor's task: keep it
 /// short, e.g. a `cast` to the owner).
@@ -115,8 +112,7 @@ pub struct MediaState {
     timer: Option<JoinHandle<()>>,
     armed: Option<Instant>,
     arming: u64,
-    queued: Arc<AtomicUsize>,
-    dropped: Arc<AtomicU64>,
+    gate: Gate,
     send_errors: u64,
     reader: JoinHandle<()>,
 }
@@ -153,14 +149,8 @@ impl Actor for MediaActor {
         config.local = local;
         let session = MediaSession::new(config, source, sink, rng)?;
         tracing::debug!(%local, "media session bound");
-        let queued = Arc::new(AtomicUsize::new(0));
-        let dropped = Arc::new(AtomicU64::new(0));
-        let reader = tokio::spawn(read_loop(
-            socket.clone(),
-            myself,
-            queued.clone(),
-            dropped.clone(),
-        ));
+        let gate = Gate::new(MAX_QUEUED_DATAGRAMS);
+        let reader = tokio::spawn(read_loop(socket.clone(), myself, gate.clone()));
         Ok(MediaState {
             session,
             socket,
@@ -169,8 +159,7 @@ impl Actor for MediaActor {
             timer: None,
             armed: None,
             arming: 0,
-            queued,
-            dropped,
+            gate,
             send_errors: 0,
             reader,
         })
@@ -198,7 +187,7 @@ impl Actor for MediaActor {
             MediaMsg::Unmute => Input::Unmute,
             MediaMsg::SetRemote(addr) => Input::SetRemote(addr),
             MediaMsg::Datagram { from, bytes } => {
-                state.queued.fetch_sub(1, Ordering::AcqRel);
+                state.gate.leave();
                 Input::Datagram { from, bytes }
             }
             MediaMsg::Timer(arming) if arming == state.arming => {
@@ -293,51 +282,8 @@ impl MediaState {
             held: self.session.is_held(),
             muted: self.session.is_muted(),
             stats: self.session.stats(),
-            dropped_busy: self.dropped.load(Ordering::Acquire),
+            dropped_busy: self.gate.dropped(),
             send_errors: self.send_errors,
-        }
-    }
-}
-
-/// Errors a UDP socket survives (an ICMP unreachable from a peer not listening yet).
-fn is_transient(e: &io::Error) -> bool {
-    matches!(
-        e.kind(),
-        io::ErrorKind::ConnectionReset
-            | io::ErrorKind::ConnectionRefused
-            | io::ErrorKind::ConnectionAborted
-            | io::ErrorKind::Interrupted
-            | io::ErrorKind::WouldBlock
-    )
-}
-
-/// Feeds the socket's datagrams to the actor, dropping them while
-/// [`MAX_QUEUED_DATAGRAMS`] are already waiting.
-async fn read_loop(
-    socket: Arc<dyn UdpSocket>,
-    myself: ActorRef<MediaMsg>,
-    queued: Arc<AtomicUsize>,
-    dropped: Arc<AtomicU64>,
-) {
-    let mut buf = vec![0u8; RECV_BUFFER];
-    loop {
-        match socket.recv_from(&mut buf).await {
-            Ok((n, from)) => {
-                if queued.load(Ordering::Acquire) >= MAX_QUEUED_DATAGRAMS {
-                    dropped.fetch_add(1, Ordering::AcqRel);
-                    continue;
-                }
-                let bytes = Bytes::copy_from_slice(buf.get(..n).unwrap_or_default());
-                queued.fetch_add(1, Ordering::AcqRel);
-                if myself.cast(MediaMsg::Datagram { from, bytes }).is_err() {
-                    return;
-                }
-            }
-            Err(e) if is_transient(&e) => tracing::debug!(error = %e, "RTP receive"),
-            Err(e) => {
-                let _ = myself.cast(MediaMsg::SocketFailed(e));
-                return;
-            }
         }
     }
 }

@@ -33,6 +33,8 @@ mod session;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_receive;
 
 pub use session::MediaSession;
 

@@ -113,7 +113,10 @@ async fn two_sessions_exchange_a_tone_hold_mute_and_stop() {
         correlation(&a.heard.samples(), 700.0),
         correlation(&b.heard.samples(), 440.0),
     );
-    eprintln!("A {:?}\nB {:?}\ncorrelations {ca:.3} {cb:.3}", ra.stats, rb.stats);
+    eprintln!(
+        "A {:?}\nB {:?}\ncorrelations {ca:.3} {cb:.3}",
+        ra.stats, rb.stats
+    );
     assert!(ca > 0.9 && cb > 0.9, "correlations {ca} {cb}");
 
     // Hold on A: nothing more reaches B; resume: packets again.

@@ -3,6 +3,7 @@
 pub mod admission;
 pub mod call;
 pub mod dialog;
+pub mod media;
 pub mod registrar;
 pub mod sdp;
 pub mod sip;

@@ -30,11 +30,11 @@ mod machine;
 #[path = "outgoing_proptests.rs"]
 mod proptests;
 #[cfg(test)]
-#[path = "outgoing_tests.rs"]
-mod tests;
-#[cfg(test)]
 #[path = "outgoing_testkit.rs"]
 mod testkit;
+#[cfg(test)]
+#[path = "outgoing_tests.rs"]
+mod tests;
 
 pub use machine::OutgoingCall;
 

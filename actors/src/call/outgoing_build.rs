@@ -47,7 +47,10 @@ pub(super) fn via_template(contact: &Uri) -> String {
         Host::V6(a) => format!("[{a}]"),
         h => h.to_string(),
     };
-    format!("SIP/2.0/{} {host}:{port};rport;branch=z9hG4bK", kind.via_token())
+    format!(
+        "SIP/2.0/{} {host}:{port};rport;branch=z9hG4bK",
+        kind.via_token()
+    )
 }
 
 /// `via` with its branch parameter replaced by `branch`.

@@ -347,9 +347,9 @@ impl OutgoingCall {
 /// Whether a response carries an SDP body.
 fn is_sdp(resp: &Response) -> bool {
     !resp.body.is_empty()
-        && resp.content_type().ok().flatten().is_some_and(|t| {
-            t.trim()
-                .to_ascii_lowercase()
-                .starts_with("application/sdp")
-        })
+        && resp
+            .content_type()
+            .ok()
+            .flatten()
+            .is_some_and(|t| t.trim().to_ascii_lowercase().starts_with("application/sdp"))
 }

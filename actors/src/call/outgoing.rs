@@ -29,12 +29,20 @@ mod machine;
 #[cfg(test)]
 #[path = "outgoing_proptests.rs"]
 mod proptests;
+#[path = "outgoing_responses.rs"]
+mod responses;
 #[cfg(test)]
 #[path = "outgoing_testkit.rs"]
 mod testkit;
 #[cfg(test)]
 #[path = "outgoing_tests.rs"]
 mod tests;
+#[cfg(test)]
+#[path = "outgoing_tests_auth.rs"]
+mod tests_auth;
+#[cfg(test)]
+#[path = "outgoing_tests_end.rs"]
+mod tests_end;
 
 pub use machine::OutgoingCall;
 

@@ -153,3 +153,37 @@ pub fn reply(invite: &Request, status: u16, tag: &str, extra: &str, sdp: bool) -
         body.len() + body.matches('\n').count(),
     ))
 }
+
+pub fn ack(outs: &[OutgoingOutput]) -> Request {
+    one(outs, |o| match o {
+        OutgoingOutput::SendAck(r) => Some(r.clone()),
+        _ => None,
+    })
+}
+
+pub fn bye(outs: &[OutgoingOutput]) -> Request {
+    one(outs, |o| match o {
+        OutgoingOutput::SendBye(r) => Some(r.clone()),
+        _ => None,
+    })
+}
+
+pub fn cancel(outs: &[OutgoingOutput]) -> Request {
+    one(outs, |o| match o {
+        OutgoingOutput::SendCancel(r) => Some(r.clone()),
+        _ => None,
+    })
+}
+
+/// A 407 from p1's realm, a fresh nonce.
+pub fn challenge_407(inv: &Request, server: &mut crate::sip::auth::DigestServer) -> Response {
+    let mut rng = ChaCha8Rng::seed_from_u64(9);
+    let ch = server.challenge(t0().into_std(), false, &mut rng);
+    reply(
+        inv,
+        407,
+        "p1x",
+        &format!("Proxy-Authenticate: {ch}\n"),
+        false,
+    )
+}

@@ -22,6 +22,8 @@
 
 #[path = "outgoing_build.rs"]
 mod build;
+#[path = "outgoing_config.rs"]
+mod config;
 #[path = "outgoing_final.rs"]
 mod finals;
 #[path = "outgoing_machine.rs"]
@@ -44,52 +46,48 @@ mod tests_auth;
 #[path = "outgoing_tests_end.rs"]
 mod tests_end;
 
+pub use config::{OutgoingConfig, DEFAULT_MAX_REDIRECTS};
 pub use machine::OutgoingCall;
 
 use crate::admission::EndReason;
 use crate::dialog::DialogId;
-use crate::sip::auth::Password;
-use crate::sip::{HeaderName, Request, Response, Uri};
+use crate::sip::{Request, Response};
 use bytes::Bytes;
-use std::time::Duration;
 
-/// How many 3xx a call follows by default.
-pub const DEFAULT_MAX_REDIRECTS: u8 = 3;
-
-/// Where an outgoing call stands:
+/// Where an outgoing call stands (RFC 3261 §13.2, §9.1):
 ///
 /// ```text
-///   Starting
-///      | Start: send INVITE
-///      V
-///  +------------+  100              +---------+
-///  | Connecting |------------------>| Calling |
-///  +------------+                   +---------+
-///    |  ^   |  18x                    |  |  18x
-///    |  |   +-----------------+       |  V
-///    |  |                     V       | +---------+  18x (early media,
-///    |  | 401/407: INVITE   +---------|>| Ringing |  new SDP): event again
-///    |  | with credentials; |         | +---------+
-///    |  | 3xx: INVITE to    |         |   |
-///    |  | the Contact       |         |   |
-///    |  +-------------------+---------+   |
-///    |                                    |
-///    | CancelRequested: remembered until a 1xx, then CANCEL;
-///    | from Calling/Ringing (or the answer timer): CANCEL
-///    |         +------------+
-///    +-------->| Cancelling |--- 487 / any final / 64*T1 / Timer B ---> Ended{Cancelled}
-///    |         +------------+--- 2xx (the CANCEL/200 race): ACK, BYE --> Ended{Cancelled}
-///    |
-///    | 2xx (from Connecting, Calling or Ringing): ACK    +-----------+
-///    +-------------------------------------------------->| Confirmed |
-///    |                                                   +-----------+
-///    | other final 3xx-6xx, Timer B, transport error      +-------+
-///    +--------------------------------------------------->| Ended |
-///                                                         +-------+
+///                  Starting
+///                     | Start: send INVITE
+///                     V
+///   +------------------------------------+  401/407 (answered with credentials),
+///   |             Connecting             |<-------------------------------------+
+///   +------------------------------------+  3xx (followed): INVITE, CSeq+1      |
+///      | 100             | 18x                                                  |
+///      V                 |                                                      |
+///   +---------+  18x     V                                                      |
+///   | Calling |----->+---------+  18x with new SDP: Ringing again               |
+///   +---------+      | Ringing |                                                |
+///      |             +---------+                                                |
+///      |                 |                                                      |
+///      +--------+--------+--------------------------------------------------->--+
+///               |        (from Calling or Ringing too)
+///               |
+///   from Connecting, Calling or Ringing:
+///     2xx: ACK ---------------------------------------------------> Confirmed
+///     CANCEL sent (hang-up or answer timer; from Connecting only
+///       once a 1xx arrived, until then it waits) ------------------> Cancelling
+///     other final 3xx-6xx, exhausted auth/redirects, Timer B,
+///       transport error (a hang-up waiting for its 1xx: Cancelled) -> Ended
+///
+///   Cancelling:
+///     487 or any other non-2xx final, Timer B, 64*T1 --------------> Ended{Cancelled}
+///     2xx (the CANCEL/200 race): ACK, then BYE --------------------> Ended{Cancelled}
 /// ```
 ///
-/// Confirmed and Ended are final: a 2xx arriving after them still gets its ACK (and a
-/// BYE when it is not the call's). Every change of state is one of [`TRANSITIONS`].
+/// (An answer-timer CANCEL ends with NoAnswer instead of Cancelled.) Confirmed and
+/// Ended are final: a 2xx arriving after them still gets its ACK, and a BYE when it is
+/// not the call's. Every change of state is one of [`TRANSITIONS`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum OutgoingState {
     /// Built, nothing sent yet.
@@ -142,63 +140,6 @@ pub const TRANSITIONS: &[(OutgoingState, OutgoingState)] = &[
     (S::Ringing, S::Ended),
     (S::Cancelling, S::Ended),
 ];
-
-/// What an outgoing call needs: who calls whom, how, with what offer.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct OutgoingConfig {
-    /// Our address of record (From).
-    pub from: Uri,
-    /// Our display name in From, if any.
-    pub display_name: Option<String>,
-    /// Whom we call (To).
-    pub to: Uri,
-    /// The first INVITE's Request-URI (usually `to`).
-    pub request_uri: Uri,
-    /// Our Contact; its transport and host:port also make the Via.
-    pub contact: Uri,
-    /// The pre-loaded route set (outbound proxy, Service-Route), as Route headers in
-    /// this order; loose routers should carry `;lr`.
-    pub route_set: Vec<Uri>,
-    /// Digest user name and password for 401/407; `None`: a challenge ends the call.
-    pub credentials: Option<(String, Password)>,
-    /// Extra headers for every INVITE (the embedder's custom headers, the session
-    /// token header).
-    pub extra_headers: Vec<(HeaderName, String)>,
-    /// The SDP offer (built with [`crate::sdp::offer`]); empty: no body.
-    pub offer: Bytes,
-    /// How many 3xx are followed before the call ends as rejected.
-    pub max_redirects: u8,
-    /// The User-Agent header; empty: none.
-    pub user_agent: String,
-    /// How long to wait for an answer before cancelling (NoAnswer); `None`: as long
-    /// as the far end rings.
-    pub answer_timeout: Option<Duration>,
-    /// RFC 3261 T1: the CANCEL gives the INVITE 64·T1 to end.
-    pub t1: Duration,
-}
-
-impl OutgoingConfig {
-    /// A call from `from` to `to` (also the Request-URI) with our `contact`; no route
-    /// set, credentials, headers or offer; 3 redirects; no answer timeout; T1 500 ms.
-    pub fn new(from: Uri, to: Uri, contact: Uri) -> OutgoingConfig {
-        OutgoingConfig {
-            from,
-            display_name: None,
-            request_uri: to.clone(),
-            to,
-            contact,
-            route_set: Vec::new(),
-            credentials: None,
-            extra_headers: Vec::new(),
-            offer: Bytes::new(),
-            max_redirects: DEFAULT_MAX_REDIRECTS,
-            user_agent: String::new(),
-            answer_timeout: None,
-            t1: Duration::from_millis(500),
-        }
-    }
-}
 
 /// What the shell feeds an [`OutgoingCall`].
 #[derive(Debug, Clone)]

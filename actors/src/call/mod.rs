@@ -10,6 +10,7 @@
 
 mod caller;
 mod incoming;
+mod outgoing;
 
 #[cfg(test)]
 mod proptests;
@@ -18,6 +19,10 @@ mod tests;
 
 pub use caller::Caller;
 pub use incoming::{IncomingCall, IncomingConfig};
+pub use outgoing::{
+    OutgoingCall, OutgoingConfig, OutgoingEvent, OutgoingInput, OutgoingOutput, OutgoingState,
+    DEFAULT_MAX_REDIRECTS, TRANSITIONS as OUTGOING_TRANSITIONS,
+};
 
 use crate::sip::{Request, Response};
 use std::time::Duration;

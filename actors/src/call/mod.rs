@@ -14,12 +14,16 @@ mod caller;
 mod established;
 mod established_in;
 mod established_out;
+mod established_timers;
+mod established_types;
 mod incoming;
 
 #[cfg(test)]
 mod proptests;
 #[cfg(test)]
 mod proptests_established;
+#[cfg(test)]
+mod testkit;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! [`EstablishedCall`], the peer's requests: BYE, re-INVITE with hold, UPDATE, INFO,
 //! CSeq errors, unknown methods.
 
-use super::tests_established::{carol_sdp, drain, established, events, from_carol};
+use super::testkit::{carol_sdp, drain, established, events, from_carol};
 use super::*;
 use crate::admission::{EndReason, Side};
 use crate::sip::{HeaderName, Response, StatusCode};
@@ -149,7 +149,7 @@ fn no_ack_for_our_2xx_to_their_reinvite_hangs_up_with_timeout() {
     assert_eq!(call.phase(), CallPhase::HangingUp);
     call.handle(
         give_up,
-        EstablishedInput::Response(super::tests_established::reply(&bye, 200, None)),
+        EstablishedInput::Response(super::testkit::reply(&bye, 200, None)),
     );
     let ended = InCallEvent::Ended {
         reason: EndReason::Timeout,

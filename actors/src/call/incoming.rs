@@ -1,7 +1,10 @@
-//! [`IncomingCall`]: one incoming call from its INVITE to a final non-2xx answer.
+//! [`IncomingCall`]: one incoming call from its INVITE to a final non-2xx answer or the
+//! confirmed dialog (answering itself is in `answer.rs`).
 
 use super::{CallEvent, Caller, IncomingState, Input, MissReason, Output, DEFAULT_RING_TIMEOUT};
+use crate::dialog::{AckWait, Dialog};
 use crate::sip::{HeaderName, Method, Request, Response, StatusCode};
+use crate::transaction::TimerConfig;
 use rand::RngCore;
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -17,6 +20,8 @@ pub struct IncomingConfig {
     /// Our Contact for the early dialog the 180 creates (RFC 3261 §12.1.1), e.g.
     /// `<sip:alice@10.0.0.1:5060;transport=udp>`; `None`: no Contact header.
     pub contact: Option<String>,
+    /// T1/T2 for retransmitting our 2xx until the ACK (RFC 3261 §13.3.1.4).
+    pub timers: TimerConfig,
 }
 
 impl Default for IncomingConfig {
@@ -25,6 +30,7 @@ impl Default for IncomingConfig {
             ring_timeout: DEFAULT_RING_TIMEOUT,
             server: String::new(),
             contact: None,
+            timers: TimerConfig::default(),
         }
     }
 }
@@ -32,12 +38,16 @@ impl Default for IncomingConfig {
 /// One incoming call (see [`IncomingState`] for the diagram).
 #[derive(Debug)]
 pub struct IncomingCall {
-    invite: Request,
-    to_tag: String,
-    cfg: IncomingConfig,
-    state: IncomingState,
+    pub(super) invite: Request,
+    pub(super) to_tag: String,
+    pub(super) cfg: IncomingConfig,
+    pub(super) state: IncomingState,
     caller: Caller,
-    out: VecDeque<Output>,
+    pub(super) out: VecDeque<Output>,
+    /// The UAS dialog, from the answer on.
+    pub(super) dialog: Option<Dialog>,
+    /// The 2xx retransmission while Answered.
+    pub(super) ack_wait: Option<AckWait>,
 }
 
 impl IncomingCall {
@@ -59,6 +69,8 @@ impl IncomingCall {
             caller: caller.clone(),
             invite,
             out: VecDeque::new(),
+            dialog: None,
+            ack_wait: None,
         };
         let ringing = call.response(StatusCode::RINGING);
         call.out.push_back(Output::Respond(ringing));
@@ -89,8 +101,14 @@ impl IncomingCall {
 
     /// Feeds one input; inputs after a final state are ignored.
     pub fn handle(&mut self, now: Instant, input: Input) {
-        let IncomingState::Ringing { deadline } = self.state else {
-            return;
+        let (deadline, ignored) = match self.state {
+            IncomingState::Ringing { deadline } => (deadline, false),
+            IncomingState::Ignored { deadline } => (deadline, true),
+            IncomingState::Answered => return self.handle_answered(now, input),
+            _ => return,
+        };
+        let missed = |reason| IncomingState::Missed {
+            reason: if ignored { MissReason::Ignored } else { reason },
         };
         match input {
             Input::Cancel(cancel) => {
@@ -99,9 +117,7 @@ impl IncomingCall {
                 self.out.push_back(Output::CancelResponse(ok));
                 self.finish(
                     StatusCode::REQUEST_TERMINATED,
-                    IncomingState::Missed {
-                        reason: MissReason::Cancelled,
-                    },
+                    missed(MissReason::Cancelled),
                 );
             }
             Input::Reject(code) => {
@@ -117,15 +133,20 @@ impl IncomingCall {
             }
             Input::Timer if now >= deadline => self.finish(
                 StatusCode::TEMPORARILY_UNAVAILABLE,
-                IncomingState::Missed {
-                    reason: MissReason::NoAnswer,
-                },
+                missed(MissReason::NoAnswer),
             ),
             Input::Timer => {}
             Input::TransactionFailed => {
                 self.state = IncomingState::Failed;
                 self.out.push_back(Output::Event(CallEvent::Failed));
             }
+            Input::Answer {
+                sdp_answer,
+                local_contact,
+            } => self.answer(now, sdp_answer, local_contact),
+            Input::Ignore => self.state = IncomingState::Ignored { deadline },
+            // An ACK before our 2xx absorbs a non-2xx in the transaction, never here.
+            Input::Ack(_) => {}
         }
     }
 
@@ -134,16 +155,20 @@ impl IncomingCall {
         self.out.pop_front()
     }
 
-    /// When [`Input::Timer`] is due (the ring timer), if the call is still ringing.
+    /// When [`Input::Timer`] is due: the ring timer while ringing or ignored, the next
+    /// 2xx retransmission or giving up on the ACK while answered.
     pub fn poll_timeout(&self) -> Option<Instant> {
         match self.state {
-            IncomingState::Ringing { deadline } => Some(deadline),
+            IncomingState::Ringing { deadline } | IncomingState::Ignored { deadline } => {
+                Some(deadline)
+            }
+            IncomingState::Answered => self.ack_wait.as_ref().and_then(AckWait::poll_timeout),
             _ => None,
         }
     }
 
     /// Sends the final `status` and moves to `state`, reporting it.
-    fn finish(&mut self, status: StatusCode, state: IncomingState) {
+    pub(super) fn finish(&mut self, status: StatusCode, state: IncomingState) {
         let resp = self.response(status);
         self.out.push_back(Output::Respond(resp));
         self.state = state;
@@ -156,7 +181,7 @@ impl IncomingCall {
     }
 
     /// A response to the INVITE with our To tag, Server and (on 1xx) Contact.
-    fn response(&self, status: StatusCode) -> Response {
+    pub(super) fn response(&self, status: StatusCode) -> Response {
         let mut resp = Response::to_request(&self.invite, status);
         self.stamp(&mut resp, &self.invite);
         if status.is_provisional() && self.invite.method == Method::Invite {
@@ -168,7 +193,7 @@ impl IncomingCall {
     }
 
     /// Our To tag (when `req`'s To has none) and the Server header.
-    fn stamp(&self, resp: &mut Response, req: &Request) {
+    pub(super) fn stamp(&self, resp: &mut Response, req: &Request) {
         let untagged = req.to().is_ok_and(|t| t.tag().is_none());
         if untagged {
             if let Some(to) = req.headers.get(&HeaderName::To) {

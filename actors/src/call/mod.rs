@@ -1,30 +1,53 @@
-//! Calls, sans-IO. Today: the incoming half up to a final non-2xx answer (RFC 3261
-//! §13.3.1) — ringing, cancelled (§9.2), not answered in time, rejected. Answering (200
-//! with SDP, the ACK, the confirmed dialog) and outgoing calls come with the calls issue,
-//! which extends [`IncomingCall`] with the Answered/Confirmed states.
+//! Calls, sans-IO. [`IncomingCall`]: the incoming half up to the confirmed dialog (RFC
+//! 3261 §13.3.1) — ringing, cancelled (§9.2), not answered in time, rejected, ignored,
+//! answered (200 with SDP retransmitted until the ACK). [`EstablishedCall`]: the call
+//! once its dialog is confirmed — hang-up, hold/resume, DTMF INFO, the peer's in-dialog
+//! requests.
 //!
 //! The machine sits above the INVITE server transaction: the shell feeds it the
 //! transaction's CANCEL and failures, the embedder's reject, and its one timer (the ring
 //! timeout); it gives back the responses to send through the transaction and the events
 //! for the application.
 
+mod answer;
 mod caller;
+mod established;
+mod established_in;
+mod established_out;
+mod established_timers;
+mod established_types;
 mod incoming;
 mod outgoing;
 
 #[cfg(test)]
 mod proptests;
 #[cfg(test)]
+mod proptests_established;
+#[cfg(test)]
+mod testkit;
+#[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_answer;
+#[cfg(test)]
+mod tests_established;
+#[cfg(test)]
+mod tests_established_in;
 
 pub use caller::Caller;
+pub use established::{
+    CallPhase, EstablishedCall, EstablishedConfig, EstablishedInput, EstablishedOutput,
+    InCallEvent, PHASE_TRANSITIONS,
+};
 pub use incoming::{IncomingCall, IncomingConfig};
 pub use outgoing::{
     OutgoingCall, OutgoingConfig, OutgoingEvent, OutgoingInput, OutgoingOutput, OutgoingState,
     DEFAULT_MAX_REDIRECTS, TRANSITIONS as OUTGOING_TRANSITIONS,
 };
 
-use crate::sip::{Request, Response};
+use crate::admission::EndReason;
+use crate::sip::{NameAddr, Request, Response};
+use bytes::Bytes;
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -32,7 +55,7 @@ use tokio::time::Instant;
 /// is missed with [`MissReason::NoAnswer`].
 pub const DEFAULT_RING_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// Where an incoming call stands (RFC 3261 §13.3.1, UAS side, non-2xx outcomes only):
+/// Where an incoming call stands (RFC 3261 §13.3.1, UAS side):
 ///
 /// ```text
 ///            INVITE (out of dialog, no To tag)
@@ -47,15 +70,37 @@ pub const DEFAULT_RING_TIMEOUT: Duration = Duration::from_secs(60);
 ///                  |             |-----------------------------> Rejected{status}
 ///                  |             |  transaction failed / terminated (transport error)
 ///                  +-------------+-----------------------------> Failed
-///              (calls issue: answer → 200 + SDP → Answered → ACK → Confirmed)
+///                   |          |
+///        ignore()   |          | answer(sdp): 200 + SDP + Contact, UAS dialog,
+///        (silent)   V          | 2xx retransmission (Timer G/H at the TU)
+///          +-------------+     |
+///          |   Ignored   |-----+  CANCEL: 200/487 → Missed{Ignored}
+///          +-------------+     |  ring timer: 480 → Missed{Ignored}
+///                              |  reject(code), answer(sdp): as from Ringing
+///                              V
+///                  +-------------+  no ACK within 64·T1: BYE
+///                  |  Answered   |-----------------------------> Ended{Timeout}
+///                  +-------------+
+///                         | ACK for the 2xx
+///                         V
+///                  +-------------+
+///                  |  Confirmed  |  hand the dialog to an [`EstablishedCall`]
+///                  +-------------+  ([`IncomingCall::take_dialog`])
 /// ```
 ///
-/// Missed, Rejected and Failed are final: inputs after them are ignored.
+/// Every change is one of [`INCOMING_TRANSITIONS`]. Missed, Rejected, Failed, Ended and
+/// Confirmed are final for this machine: inputs after them are ignored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum IncomingState {
     /// 180 sent; waiting for the app, a CANCEL or the ring timer (at `deadline`).
     Ringing {
+        /// When the ring timer fires.
+        deadline: Instant,
+    },
+    /// The app chose to ignore the call: no ringing here, no response until the caller
+    /// gives up or the ring timer fires; then it is missed with [`MissReason::Ignored`].
+    Ignored {
         /// When the ring timer fires.
         deadline: Instant,
     },
@@ -69,14 +114,57 @@ pub enum IncomingState {
         /// The final status sent (4xx–6xx).
         status: u16,
     },
-    /// The INVITE's transaction failed (transport error) before a final answer.
+    /// The INVITE's transaction failed (transport error) before a final answer, or the
+    /// INVITE could not create a dialog when answered (400 sent).
     Failed,
+    /// 200 with our SDP sent (and retransmitted); waiting for the ACK.
+    Answered,
+    /// The ACK arrived: the dialog is confirmed; the call goes on in an
+    /// [`EstablishedCall`].
+    Confirmed,
+    /// Answered, but it ended before the ACK (no ACK in 64·T1: BYE sent).
+    Ended {
+        /// Why ([`EndReason::Timeout`]).
+        reason: EndReason,
+    },
 }
 
+/// The only changes of [`IncomingState`] (by [`IncomingState::name`]).
+pub const INCOMING_TRANSITIONS: &[(&str, &str)] = &[
+    ("ringing", "ignored"),
+    ("ringing", "missed"),
+    ("ringing", "rejected"),
+    ("ringing", "failed"),
+    ("ringing", "answered"),
+    ("ignored", "missed"),
+    ("ignored", "rejected"),
+    ("ignored", "failed"),
+    ("ignored", "answered"),
+    ("answered", "confirmed"),
+    ("answered", "ended"),
+];
+
 impl IncomingState {
-    /// Whether nothing more can happen to the call.
+    /// Whether nothing more can happen to the call in this machine.
     pub fn is_final(self) -> bool {
-        !matches!(self, IncomingState::Ringing { .. })
+        !matches!(
+            self,
+            IncomingState::Ringing { .. } | IncomingState::Ignored { .. } | IncomingState::Answered
+        )
+    }
+
+    /// The state's snake_case name (`ringing`, `answered`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            IncomingState::Ringing { .. } => "ringing",
+            IncomingState::Ignored { .. } => "ignored",
+            IncomingState::Missed { .. } => "missed",
+            IncomingState::Rejected { .. } => "rejected",
+            IncomingState::Failed => "failed",
+            IncomingState::Answered => "answered",
+            IncomingState::Confirmed => "confirmed",
+            IncomingState::Ended { .. } => "ended",
+        }
     }
 }
 
@@ -88,6 +176,8 @@ pub enum MissReason {
     Cancelled,
     /// Nobody answered before the ring timer.
     NoAnswer,
+    /// The app ignored it; then the caller gave up or the ring timer fired.
+    Ignored,
 }
 
 impl MissReason {
@@ -96,6 +186,7 @@ impl MissReason {
         match self {
             MissReason::Cancelled => "cancelled",
             MissReason::NoAnswer => "no_answer",
+            MissReason::Ignored => "ignored",
         }
     }
 }
@@ -113,8 +204,20 @@ pub enum Input {
     /// The deadline from [`IncomingCall::poll_timeout`] passed.
     Timer,
     /// The INVITE's server transaction failed (transport error, or it ended without our
-    /// final answer).
+    /// final answer). Ignored once answered: the 2xx retransmission decides then.
     TransactionFailed,
+    /// The app answers: send 200 with `sdp_answer` (built by the shell with
+    /// [`crate::sdp::answer`] from the INVITE's offer) and `local_contact`.
+    Answer {
+        /// The SDP answer, as bytes (sent with `Content-Type: application/sdp`).
+        sdp_answer: Bytes,
+        /// Our Contact (the dialog's remote target for the peer).
+        local_contact: NameAddr,
+    },
+    /// The app ignores the call (see [`IncomingState::Ignored`]).
+    Ignore,
+    /// An ACK arrived in the call's dialog.
+    Ack(Request),
 }
 
 /// What an [`IncomingCall`] asks the shell to do.
@@ -127,6 +230,9 @@ pub enum Output {
     CancelResponse(Response),
     /// Tell the application.
     Event(CallEvent),
+    /// Send this request in a new client transaction (its Via branch `z9hG4bK` is left
+    /// open for the transaction layer): the BYE after no ACK came.
+    SendRequest(Request),
 }
 
 /// Call progress, for the application.
@@ -141,4 +247,15 @@ pub enum CallEvent {
     Rejected(u16),
     /// Its transaction failed before a final answer.
     Failed,
+    /// 200 sent: waiting for the ACK.
+    Answered,
+    /// The ACK arrived: the call is established.
+    Confirmed,
+    /// It ended after the answer, before the ACK.
+    Ended {
+        /// Why.
+        reason: EndReason,
+        /// The final status involved, if any.
+        status: Option<u16>,
+    },
 }

@@ -1,4 +1,5 @@
-use super::tests::{cancel, start};
+use super::tests::cancel;
+use super::tests_answer::{ack, answer_input, ringing, ANSWER_SDP};
 use super::*;
 use proptest::prelude::*;
 use std::time::Duration;
@@ -10,6 +11,9 @@ enum Step {
     Reject(u16),
     Timer(u64),
     Failed,
+    Answer,
+    Ignore,
+    Ack,
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -18,18 +22,22 @@ fn step() -> impl Strategy<Value = Step> {
         any::<u16>().prop_map(Step::Reject),
         (0u64..120_000).prop_map(Step::Timer),
         Just(Step::Failed),
+        Just(Step::Answer),
+        Just(Step::Ignore),
+        Just(Step::Ack),
     ]
 }
 
 proptest! {
-    /// Random inputs never panic, at most one final response goes out, and once the
-    /// ring timer is due the call is always in a final state.
+    /// Random inputs never panic, only [`INCOMING_TRANSITIONS`] happen, at most one final
+    /// response goes out (a 2xx and its retransmissions count once), and once the timers
+    /// run out the call is always in a final state.
     #[test]
     fn random_inputs_end_in_a_final_state(steps in prop::collection::vec(step(), 0..12)) {
         let t0 = Instant::now(); // clock-ok: test code
         let mut now = t0;
-        let mut call = start(now);
-        let mut finals = 0;
+        let mut call = ringing(now);
+        let mut first_final = None;
         for s in steps {
             let input = match s {
                 Step::Cancel => Input::Cancel(cancel()),
@@ -39,18 +47,28 @@ proptest! {
                     Input::Timer
                 }
                 Step::Failed => Input::TransactionFailed,
+                Step::Answer => answer_input(ANSWER_SDP),
+                Step::Ignore => Input::Ignore,
+                Step::Ack => Input::Ack(ack(call.to_tag())),
             };
+            let before = call.state().name();
             call.handle(now, input);
+            let after = call.state().name();
+            prop_assert!(before == after || INCOMING_TRANSITIONS.contains(&(before, after)));
             while let Some(o) = call.poll_output() {
                 if let Output::Respond(r) = &o {
                     if r.status.is_final() {
-                        finals += 1;
+                        match first_final {
+                            // Only a 2xx is sent again (retransmission until the ACK).
+                            Some(f) => prop_assert!(f == 200 && r.status.as_u16() == 200),
+                            None => first_final = Some(r.status.as_u16()),
+                        }
                     }
                 }
             }
         }
-        prop_assert!(finals <= 1);
-        if let Some(at) = call.poll_timeout() {
+        for _ in 0..100 {
+            let Some(at) = call.poll_timeout() else { break };
             call.handle(at, Input::Timer);
         }
         prop_assert!(call.state().is_final());

@@ -50,7 +50,7 @@ pub(super) fn start(now: Instant) -> IncomingCall {
     IncomingCall::new(now, invite(), cfg, &mut ChaCha8Rng::seed_from_u64(3))
 }
 
-fn drain(call: &mut IncomingCall) -> Vec<Output> {
+pub(super) fn drain(call: &mut IncomingCall) -> Vec<Output> {
     std::iter::from_fn(|| call.poll_output()).collect()
 }
 

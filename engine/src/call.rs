@@ -3,7 +3,7 @@
 //! call manager, so a call actor's failure ends that call only) for an out-of-dialog
 //! INVITE and routes it the INVITE transaction's CANCEL and failures; the embedder's
 //! reject comes through the UA core too. The shell sends the machine's responses
-//! through the transaction layer, reports its events as [`Event::Call`], arms one timer
+//! through the transaction layer, reports its events as [`Event::Call`](crate::Event::Call), arms one timer
 //! (the ring timeout) and stops once the call has reached a final state, telling the UA
 //! core. Answering (200 with SDP, ACK) comes with the calls issue.
 

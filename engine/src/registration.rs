@@ -4,7 +4,7 @@
 //! keepalive OPTIONS' transaction (through the [`crate::ua::UaCore`], `UaMsg::SendFor`),
 //! the flow's pongs and STUN answers (`UaMsg::WatchFlow`) and ONE timer armed at the
 //! earlier of their deadlines; it sends the machine's REGISTERs, reports its events as
-//! [`Event::Registration`] and publishes `is_registered` on a watch channel. An observed
+//! [`Event::Registration`](crate::Event::Registration) and publishes `is_registered` on a watch channel. An observed
 //! address from a keepalive goes to the registration (NAT rebinding: re-REGISTER); a
 //! failed flow is reported (`flow_failed`) and re-registers (RFC 5626 §4.4.1).
 

@@ -1,7 +1,7 @@
 //! The engine's transaction user for requests outside any dialog: reports them as
 //! events and answers them through their server transaction with the policy in
 //! [`crate::responder`]. An out-of-dialog INVITE becomes a call: the UA core is the call
-//! manager for now and spawns one linked call actor per call ([`crate::ua_calls`]); it
+//! manager for now and spawns one linked call actor per call (`ua_calls`); it
 //! also keeps the pushes `Engine::handle_push` told it to expect. Dialogs take over
 //! in-dialog requests in the calls issue; this actor stays the fallback for the rest.
 
@@ -35,7 +35,7 @@ pub enum UaMsg {
     PendingCount(ractor::RpcReplyPort<usize>),
     /// Send `request` to `target` through a new client transaction on `owner`'s behalf
     /// (an account's REGISTER): the transaction's events go to `owner` (see
-    /// [`crate::ua_owned`]).
+    /// `ua_owned`).
     SendFor {
         /// The complete request (top Via branch left for the layer).
         request: switchboard_actors::sip::Request,

@@ -80,11 +80,11 @@ pub enum Decision {
         /// Why.
         error: AdmissionError,
     },
-    /// Put the call on hold (re-INVITE); report [`Input::HoldDone`] or
-    /// [`Input::HoldFailed`].
+    /// Put the call on hold (re-INVITE); report [`Input::HoldDone`](super::Input::HoldDone) or
+    /// [`Input::HoldFailed`](super::Input::HoldFailed).
     Hold(CallKey),
-    /// Take the call off hold (re-INVITE); report [`Input::ResumeDone`] or
-    /// [`Input::ResumeFailed`].
+    /// Take the call off hold (re-INVITE); report [`Input::ResumeDone`](super::Input::ResumeDone) or
+    /// [`Input::ResumeFailed`](super::Input::ResumeFailed).
     Resume(CallKey),
     /// End the call (BYE, or CANCEL if unanswered) with `reason`; admission forgets it.
     End {

@@ -28,7 +28,7 @@ impl EstablishedConfig {
     }
 }
 
-/// What the shell feeds an [`EstablishedCall`].
+/// What the shell feeds an [`EstablishedCall`](super::EstablishedCall).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum EstablishedInput {
@@ -54,11 +54,11 @@ pub enum EstablishedInput {
         /// The request's CSeq number.
         cseq: u32,
     },
-    /// The deadline from [`EstablishedCall::poll_timeout`] passed.
+    /// The deadline from [`EstablishedCall::poll_timeout`](super::EstablishedCall::poll_timeout) passed.
     Timer,
 }
 
-/// What an [`EstablishedCall`] asks the shell to do.
+/// What an [`EstablishedCall`](super::EstablishedCall) asks the shell to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum EstablishedOutput {

@@ -7,7 +7,7 @@
 //! Every timed thing (a packet's arrival, a retransmission, a fault's end, a NAT
 //! binding's expiry) is an event in one priority queue keyed by (time, sequence number),
 //! served by one driver task with one timer: events at the same instant happen in the
-//! order they were scheduled. Every packet's fate lands in the [`Trace`] as a
+//! order they were scheduled. Every packet's fate lands in the [`Trace`](crate::trace::Trace) as a
 //! [`Record::Wire`](crate::trace::Record::Wire); every fault as a
 //! [`Record::Net`](crate::trace::Record::Net).
 

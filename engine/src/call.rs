@@ -1,23 +1,46 @@
-//! One actor per incoming call ([`CallActor`]): the shell around the sans-IO
-//! [`IncomingCall`]. The [`crate::ua::UaCore`] spawns it (linked: the UA core is the
-//! call manager, so a call actor's failure ends that call only) for an out-of-dialog
-//! INVITE and routes it the INVITE transaction's CANCEL and failures; the embedder's
-//! reject comes through the UA core too. The shell sends the machine's responses
-//! through the transaction layer, reports its events as [`Event::Call`](crate::Event::Call), arms one timer
-//! (the ring timeout) and stops once the call has reached a final state, telling the UA
-//! core. Answering (200 with SDP, ACK) comes with the calls issue.
+//! One actor per call ([`CallActor`]), incoming or outgoing: the shell around the
+//! sans-IO [`IncomingCall`] / [`OutgoingCall`] until the dialog is confirmed, then the
+//! [`EstablishedCall`] (same actor). The [`crate::ua::UaCore`] spawns it linked (a call
+//! actor's failure ends that call only) and routes to it: the INVITE transaction's
+//! CANCEL and events, the ACK of our 2xx, the in-dialog requests (by Call-ID) and the
+//! events of the client transactions it asked the UA core to start. Its media actor is
+//! its linked child. It reports [`Event::Call`](crate::Event::Call), arms one timer and
+//! stops once the call is over, telling the UA core.
 
-use crate::call_events::call_event;
 use crate::error::EngineError;
 use crate::event_hub::EventSink;
+use crate::media::{MediaMsg, MediaReport};
 use crate::ua::UaMsg;
 use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
 use rand_chacha::ChaCha8Rng;
-use switchboard_actors::call::{IncomingCall, IncomingConfig, Input, Output};
-use switchboard_actors::sip::{Request, Response};
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::sync::Arc;
+use switchboard_actors::call::{
+    EstablishedCall, EstablishedInput, IncomingCall, IncomingConfig, OutgoingCall, OutgoingConfig,
+};
+use switchboard_actors::sdp::SessionDescription;
+use switchboard_actors::sip::{Method, Request};
 use switchboard_actors::transaction::{LayerMsg, TxEvent, TxId};
+use switchboard_actors::transport::net::Network;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
+
+/// The embedder's command for an established (or ringing) call.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum CallCommand {
+    /// Answer the ringing incoming call.
+    Answer,
+    /// Hang up (BYE; CANCEL while an outgoing call is not answered).
+    Hangup,
+    /// Put the peer on hold.
+    Hold,
+    /// Take the peer off hold.
+    Resume,
+    /// Send DTMF digits (INFO).
+    Dtmf(String),
+}
 
 /// Messages of a [`CallActor`].
 #[derive(Debug)]
@@ -37,99 +60,154 @@ pub enum CallMsg {
         /// Answered once the final response is on its way.
         reply: RpcReplyPort<Result<(), EngineError>>,
     },
-    /// An event of the INVITE's server transaction.
+    /// The embedder's command; the reply says whether the call could take it.
+    Command {
+        /// What to do.
+        command: CallCommand,
+        /// The outcome (`InvalidCallState` when the call is not in a state for it).
+        reply: RpcReplyPort<Result<(), EngineError>>,
+    },
+    /// Replies with the call's Call-ID.
+    Id(RpcReplyPort<String>),
+    /// Replies with the media session's report (`None`: no media).
+    Media(RpcReplyPort<Option<MediaReport>>),
+    /// An event of the incoming INVITE's server transaction.
     Tx(TxEvent),
+    /// An ACK in the call's dialog (of our 2xx, however it arrived).
+    Ack(Request),
+    /// A request in the call's dialog, on server transaction `id`.
+    InDialog {
+        /// Its server transaction.
+        id: TxId,
+        /// The request.
+        request: Request,
+    },
+    /// An event of a client transaction the call started (`cseq`/`method` name it).
+    ClientTx {
+        /// The request's CSeq number.
+        cseq: u32,
+        /// The request's method.
+        method: Method,
+        /// The event.
+        event: TxEvent,
+    },
     /// The armed timer fired (the arming number; stale ones are ignored).
     Timer(u64),
 }
 
+/// How a call starts.
+#[non_exhaustive]
+pub enum CallStart {
+    /// An out-of-dialog INVITE arrived.
+    Incoming {
+        /// The INVITE's server transaction.
+        tx: TxId,
+        /// The INVITE.
+        invite: Request,
+        /// The machine's settings (ring timeout, Server, Contact).
+        config: IncomingConfig,
+    },
+    /// The embedder dials.
+    Outgoing {
+        /// The machine's settings, without the offer (the actor adds it).
+        config: Box<OutgoingConfig>,
+        /// The route set's first hop or the Request-URI, resolved.
+        target: switchboard_actors::vocab::Target,
+    },
+}
+
 /// What a [`CallActor`] starts with.
 pub struct CallArgs {
-    /// The INVITE's server transaction.
-    pub tx: TxId,
-    /// The INVITE.
-    pub invite: Request,
-    /// The machine's settings (ring timeout, Server, Contact).
-    pub config: IncomingConfig,
-    /// The transaction layer, to send responses through.
+    /// Incoming or outgoing.
+    pub start: CallStart,
+    /// The transaction layer, to send responses and ACKs through.
     pub layer: ActorRef<LayerMsg>,
     /// Where events go.
     pub events: EventSink,
-    /// For the To tag.
+    /// For tags, SDP origins and the machines.
     pub rng: ChaCha8Rng,
-    /// The UA core, told when the call ends.
+    /// The UA core, told when the call ends and asked to start client transactions.
     pub ua: ActorRef<UaMsg>,
-    /// The account the call came in on, when known (pushed calls).
+    /// The account the call belongs to, when known.
     pub account: Option<String>,
+    /// The network media binds on.
+    pub network: Arc<dyn Network>,
+    /// Our IP (the listener's), for the SDP.
+    pub local_ip: IpAddr,
+    /// Our Contact.
+    pub contact: String,
+    /// The callee, for the events of an outgoing call.
+    pub remote: String,
+}
+
+/// The machine a call is in.
+pub(crate) enum Machine {
+    In(Box<IncomingCall>),
+    Out(Box<OutgoingCall>),
+    Up(Box<EstablishedCall>),
+    Done,
 }
 
 /// The call actor's state.
 pub struct CallState {
-    machine: IncomingCall,
-    tx: TxId,
-    cancel_tx: Option<TxId>,
-    layer: ActorRef<LayerMsg>,
-    events: EventSink,
-    ua: ActorRef<UaMsg>,
-    account: Option<String>,
-    timer: Option<JoinHandle<()>>,
-    arming: u64,
-    /// The last final status sent, for the events.
-    status: Option<u16>,
+    pub(crate) machine: Machine,
+    pub(crate) call_id: String,
+    pub(crate) outgoing: bool,
+    pub(crate) remote: String,
+    pub(crate) tx: Option<TxId>,
+    pub(crate) cancel_tx: Option<TxId>,
+    pub(crate) server_txs: BTreeMap<u32, TxId>,
+    pub(crate) target: Option<switchboard_actors::vocab::Target>,
+    pub(crate) layer: ActorRef<LayerMsg>,
+    pub(crate) events: EventSink,
+    pub(crate) ua: ActorRef<UaMsg>,
+    pub(crate) account: Option<String>,
+    pub(crate) rng: ChaCha8Rng,
+    pub(crate) network: Arc<dyn Network>,
+    pub(crate) local_ip: IpAddr,
+    pub(crate) contact: String,
+    pub(crate) media: Option<ActorRef<MediaMsg>>,
+    /// Our last SDP (the offer of an outgoing call, the answer of an incoming one).
+    pub(crate) local_sdp: Option<SessionDescription>,
+    pub(crate) timer: Option<JoinHandle<()>>,
+    pub(crate) arming: u64,
+    /// The last final status sent or received, for the events.
+    pub(crate) status: Option<u16>,
     /// `call` span (field `call_id`) its work runs in.
-    span: tracing::Span,
+    pub(crate) span: tracing::Span,
 }
 
-/// One incoming call's shell.
+/// One call's shell.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CallActor;
 
-fn now() -> Instant {
+pub(crate) fn now() -> Instant {
     Instant::now() // clock-ok: tokio time, paused and driven by the simulator
 }
 
 impl CallState {
-    fn feed(&mut self, myself: &ActorRef<CallMsg>, input: Option<Input>) {
-        let span = self.span.clone();
-        let _in_span = span.enter();
-        if let Some(input) = input {
-            self.machine.handle(now(), input);
-        }
-        while let Some(out) = self.machine.poll_output() {
-            match out {
-                Output::Respond(response) => self.send(self.tx, response),
-                Output::CancelResponse(response) => {
-                    if let Some(id) = self.cancel_tx.take() {
-                        self.send(id, response);
-                    }
-                }
-                Output::Event(e) => {
-                    let event = call_event(&self.machine, e, self.status, self.account.clone());
-                    self.events.emit(event);
-                }
-                _ => {}
+    /// Ends the actor once the machine is over; otherwise re-arms the timer.
+    pub(crate) fn settle(&mut self, myself: &ActorRef<CallMsg>) {
+        if matches!(self.machine, Machine::Done) {
+            if let Some(m) = self.media.take() {
+                let _ = m.cast(MediaMsg::Stop);
             }
-        }
-        if self.machine.state().is_final() {
-            let _ = self.ua.cast(UaMsg::CallEnded { id: self.tx });
+            let _ = self.ua.cast(UaMsg::CallEnded {
+                call_id: self.call_id.clone(),
+            });
             myself.stop(None);
             return;
         }
-        self.arm(myself);
-    }
-
-    fn send(&mut self, id: TxId, response: Response) {
-        if response.status.is_final() {
-            self.status = Some(response.status.as_u16());
-        }
-        let _ = self.layer.cast(LayerMsg::SendResponse { id, response });
-    }
-
-    fn arm(&mut self, myself: &ActorRef<CallMsg>) {
         if let Some(t) = self.timer.take() {
             t.abort();
         }
-        if let Some(at) = self.machine.poll_timeout() {
+        let at = match &self.machine {
+            Machine::In(m) => m.poll_timeout(),
+            Machine::Out(m) => m.poll_timeout(),
+            Machine::Up(m) => m.poll_timeout(),
+            Machine::Done => None,
+        };
+        if let Some(at) = at {
             self.arming += 1;
             let (arming, me) = (self.arming, myself.clone());
             self.timer = Some(tokio::spawn(async move {
@@ -147,25 +225,10 @@ impl Actor for CallActor {
 
     async fn pre_start(
         &self,
-        _myself: ActorRef<CallMsg>,
-        mut args: CallArgs,
+        myself: ActorRef<CallMsg>,
+        args: CallArgs,
     ) -> Result<CallState, ActorProcessingErr> {
-        let machine = IncomingCall::new(now(), args.invite, args.config, &mut args.rng);
-        let span =
-            tracing::info_span!("call", call_id = %machine.call_id(), direction = "incoming");
-        Ok(CallState {
-            machine,
-            tx: args.tx,
-            cancel_tx: None,
-            layer: args.layer,
-            events: args.events,
-            ua: args.ua,
-            account: args.account,
-            timer: None,
-            arming: 0,
-            status: None,
-            span,
-        })
+        Ok(crate::call_run::initial(args, &myself).await)
     }
 
     async fn post_start(
@@ -173,7 +236,7 @@ impl Actor for CallActor {
         myself: ActorRef<CallMsg>,
         state: &mut CallState,
     ) -> Result<(), ActorProcessingErr> {
-        state.feed(&myself, None);
+        state.begin(&myself).await;
         Ok(())
     }
 
@@ -183,27 +246,28 @@ impl Actor for CallActor {
         msg: CallMsg,
         state: &mut CallState,
     ) -> Result<(), ActorProcessingErr> {
-        let input = match msg {
-            CallMsg::Cancel { id, request } => {
-                state.cancel_tx = Some(id);
-                Input::Cancel(request)
-            }
-            CallMsg::Reject { code, reply } => {
-                let _ = reply.send(Ok(()));
-                Input::Reject(code)
-            }
-            CallMsg::Tx(TxEvent::TransportError | TxEvent::InternalError) => {
-                Input::TransactionFailed
-            }
-            CallMsg::Tx(TxEvent::Terminated) => Input::TransactionFailed,
-            CallMsg::Tx(_) => return Ok(()),
+        let span = state.span.clone();
+        let _in_span = span.enter();
+        match msg {
             CallMsg::Timer(arming) if arming == state.arming => {
                 state.timer = None;
-                Input::Timer
+                state.on_timer(&myself).await;
             }
-            CallMsg::Timer(_) => return Ok(()),
-        };
-        state.feed(&myself, Some(input));
+            CallMsg::Timer(_) => {}
+            CallMsg::Id(reply) => drop(reply.send(state.call_id.clone())),
+            CallMsg::Media(reply) => {
+                let report = match &state.media {
+                    Some(m) => crate::call_media::report(m).await,
+                    None => None,
+                };
+                let _ = reply.send(report);
+            }
+            CallMsg::Command { command, reply } => {
+                let result = state.command(&myself, command).await;
+                let _ = reply.send(result);
+            }
+            other => state.on_msg(&myself, other).await,
+        }
         Ok(())
     }
 
@@ -215,6 +279,20 @@ impl Actor for CallActor {
         if let Some(t) = state.timer.take() {
             t.abort();
         }
+        if let Some(m) = state.media.take() {
+            m.stop(None);
+        }
         Ok(())
+    }
+}
+
+/// Feeds `input` to an established call (a no-op in other machines).
+pub(crate) fn established(state: &mut CallState, input: EstablishedInput) -> bool {
+    match &mut state.machine {
+        Machine::Up(m) => {
+            m.handle(now(), input);
+            true
+        }
+        _ => false,
     }
 }

@@ -30,6 +30,9 @@ pub(crate) fn call_event(
         CallEvent::Missed(r) => ("missed", Some(r.as_str())),
         CallEvent::Rejected(_) => ("rejected", None),
         CallEvent::Failed => ("failed", Some("transport")),
+        CallEvent::Answered => ("answered", None),
+        CallEvent::Confirmed => ("confirmed", None),
+        CallEvent::Ended { reason, .. } => ("ended", Some(reason.as_str())),
         _ => ("failed", Some("internal_error")),
     };
     let mut ev = event(call.call_id(), call.caller(), state, account);

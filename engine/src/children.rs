@@ -106,4 +106,10 @@ pub trait TransportSpawner: Send + Sync + 'static {
         ctx: TransportContext,
         supervisor: ActorCell,
     ) -> BoxFuture<'static, Result<SpawnedTransport, EngineError>>;
+
+    /// The network the transports run on, for media sockets; `None`: the real one
+    /// ([`TokioNetwork`](switchboard_actors::transport::net::TokioNetwork)).
+    fn network(&self) -> Option<Arc<dyn switchboard_actors::transport::net::Network>> {
+        None
+    }
 }

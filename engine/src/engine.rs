@@ -278,6 +278,14 @@ impl Engine {
         }
     }
 
+    pub(crate) fn supervisor(&self) -> &ActorRef<SupervisorMsg> {
+        &self.supervisor
+    }
+
+    pub(crate) fn gone_error(&self) -> EngineError {
+        self.gone()
+    }
+
     fn gone(&self) -> EngineError {
         match self.state() {
             EngineState::Running | EngineState::Paused => EngineError::EngineGone,

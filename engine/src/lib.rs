@@ -34,7 +34,11 @@
 pub mod account;
 pub mod account_handle;
 pub mod call;
+mod call_api;
 mod call_events;
+mod call_media;
+mod call_run;
+mod call_up;
 pub mod children;
 pub mod clock;
 pub mod config;
@@ -68,11 +72,13 @@ mod supervisor_state;
 pub mod ua;
 mod ua_calls;
 mod ua_client;
+pub mod ua_dial;
 mod ua_owned;
 pub mod validate;
 
 pub use account::{AccountConfig, AccountError, AccountMode, KeepaliveMethod, PushSettings};
 pub use account_handle::Account;
+pub use call_api::DialOptions;
 pub use children::{ChildKind, SpawnedTransport, TransportContext, TransportSpawner};
 pub use clock::{ManualClock, SystemClock, WallClock};
 pub use config::{EngineConfig, EngineConfigBuilder, ListenerConfig, TlsFiles};

@@ -43,6 +43,10 @@ fn bind_error(ctx: &TransportContext, err: impl std::fmt::Display) -> EngineErro
 }
 
 impl TransportSpawner for SocketTransports {
+    fn network(&self) -> Option<Arc<dyn Network>> {
+        Some(self.network.clone())
+    }
+
     fn spawn(
         &self,
         ctx: TransportContext,

@@ -65,6 +65,9 @@ pub enum SupervisorMsg {
         /// Ok once the account registers; `Push(NoAccount)`, `NotRunning`.
         reply: Reply,
     },
+    /// A call message for the UA core (Running only: otherwise it is dropped, and its
+    /// reply port with it).
+    ToUa(Box<crate::ua::UaMsg>),
     /// Reject the ringing call `call_id` with `code` (Running only).
     RejectCall {
         /// The call's Call-ID.
@@ -186,6 +189,7 @@ impl Actor for EngineSupervisor {
                 code,
                 reply,
             } => state.reject_call(call_id, code, reply),
+            SupervisorMsg::ToUa(msg) => state.to_ua(*msg),
             SupervisorMsg::PhoneServices { connect, reply } => {
                 let _ = reply.send(state.phone_services(connect).await);
             }

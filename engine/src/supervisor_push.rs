@@ -101,6 +101,16 @@ impl SupervisorState {
         accepted(registered).ok_or(EngineError::EngineGone)
     }
 
+    /// Forwards a call message to the UA core (Running only; else it is dropped).
+    pub(crate) fn to_ua(&self, msg: UaMsg) {
+        match &self.stack {
+            Some(stack) if self.lifecycle.state() == EngineState::Running => {
+                let _ = stack.ua.send_message(msg);
+            }
+            _ => drop(msg),
+        }
+    }
+
     /// Forwards a reject to the UA core (Running only).
     pub(crate) fn reject_call(
         &self,

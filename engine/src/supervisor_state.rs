@@ -167,6 +167,11 @@ impl SupervisorState {
             server: self.cfg.user_agent.clone(),
             rng: self.rng.fork("ua_core"),
             registry: registry.clone(),
+            network: self
+                .spawner
+                .as_ref()
+                .and_then(|s| s.network())
+                .unwrap_or_else(switchboard_actors::transport::net::TokioNetwork::shared),
         };
         let (ua, _) = Actor::spawn_linked(None, UaCore, ua_args, myself.get_cell())
             .await

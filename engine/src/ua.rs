@@ -65,10 +65,42 @@ pub enum UaMsg {
         /// Its Call-ID.
         call_id: String,
     },
-    /// The call of INVITE transaction `id` reached a final state.
+    /// The call `call_id` is over (its actor stops).
     CallEnded {
-        /// The INVITE's server transaction.
-        id: switchboard_actors::transaction::TxId,
+        /// The call's Call-ID.
+        call_id: String,
+    },
+    /// Start a client transaction for call `call_id` (its events go to the call).
+    SendForCall {
+        /// The request.
+        request: Box<switchboard_actors::sip::Request>,
+        /// Where it goes.
+        target: switchboard_actors::vocab::Target,
+        /// The call's Call-ID.
+        call_id: String,
+    },
+    /// The embedder dials; the reply gets the new call's Call-ID.
+    Dial {
+        /// What to dial.
+        dial: Box<crate::ua_dial::DialRequest>,
+        /// The outcome.
+        reply: ractor::RpcReplyPort<Result<String, crate::error::EngineError>>,
+    },
+    /// Replies with call `call_id`'s media report (`None`: no such call or no media).
+    CallMedia {
+        /// The call's Call-ID.
+        call_id: String,
+        /// The report.
+        reply: ractor::RpcReplyPort<Option<crate::media::MediaReport>>,
+    },
+    /// The embedder's command for call `call_id`.
+    CallCommand {
+        /// The call's Call-ID.
+        call_id: String,
+        /// What to do.
+        command: crate::call::CallCommand,
+        /// The outcome.
+        reply: ractor::RpcReplyPort<Result<(), crate::error::EngineError>>,
     },
     /// A pushed call's account may unregister now (see `ua_calls::RELEASE_AFTER`).
     Linger {
@@ -114,6 +146,8 @@ pub struct UaArgs {
     pub rng: ChaCha8Rng,
     /// The transports, to send requests from.
     pub registry: Arc<TransportRegistry>,
+    /// The network calls bind their media on.
+    pub network: Arc<dyn switchboard_actors::transport::net::Network>,
 }
 
 /// The [`UaCore`]'s state.
@@ -142,11 +176,13 @@ impl Actor for UaCore {
         _myself: ActorRef<UaMsg>,
         args: UaArgs,
     ) -> Result<UaState, ActorProcessingErr> {
+        let mut calls = crate::ua_calls::Calls::default();
+        calls.network = Some(args.network.clone());
         Ok(UaState {
             args,
             outbound: Outbound::default(),
             owned: crate::ua_owned::Owned::default(),
-            calls: crate::ua_calls::Calls::default(),
+            calls,
             watchers: crate::keepalive_route::Watchers::default(),
         })
     }
@@ -196,6 +232,47 @@ impl Actor for UaCore {
                 state.watchers.watch(kind, remote, owner);
                 return Ok(());
             }
+            UaMsg::SendForCall {
+                request,
+                target,
+                call_id,
+            } => {
+                state
+                    .calls
+                    .send_for(*request, target, &call_id, &layer)
+                    .await;
+                return Ok(());
+            }
+            UaMsg::Dial { dial, reply } => {
+                let st = &mut state.args;
+                let network = st.network.clone();
+                let result = state
+                    .calls
+                    .dial(
+                        *dial,
+                        &myself,
+                        &layer,
+                        &st.registry,
+                        &st.events,
+                        network,
+                        &mut st.rng,
+                    )
+                    .await;
+                let _ = reply.send(result);
+                return Ok(());
+            }
+            UaMsg::CallMedia { call_id, reply } => {
+                state.calls.media(&call_id, reply);
+                return Ok(());
+            }
+            UaMsg::CallCommand {
+                call_id,
+                command,
+                reply,
+            } => {
+                state.calls.command(&call_id, command, reply);
+                return Ok(());
+            }
             UaMsg::PendingCount(reply) => {
                 let n = state.outbound.len() + state.owned.len() + state.calls.len();
                 let _ = reply.send(n);
@@ -241,6 +318,7 @@ impl Actor for UaCore {
                     let _ = layer.cast(LayerMsg::SendResponse { id, response });
                 }
             }
+            TuEvent::StrayAck { request, .. } if state.calls.on_ack(&request) => {}
             TuEvent::StrayAck { .. } => tracing::debug!("ACK outside any transaction ignored"),
             TuEvent::StrayResponse { response, flow } => {
                 tracing::debug!(status = response.status.as_u16(), from = %flow.remote, "stray response ignored");

@@ -63,6 +63,12 @@ pub(crate) struct Calls {
     /// Accounts of ended pushed calls, kept registered until [`RELEASE_AFTER`].
     lingering: BTreeMap<u64, (ActorRef<AccountMsg>, JoinHandle<()>)>,
     next_linger: u64,
+    /// Every live call's actor, by Call-ID (in-dialog requests, ACKs, commands).
+    pub(crate) dialogs: BTreeMap<String, ActorRef<CallMsg>>,
+    /// Client transactions started for calls: the call, the CSeq number, the method.
+    pub(crate) client: BTreeMap<TxId, (ActorRef<CallMsg>, u32, switchboard_actors::sip::Method)>,
+    /// The network calls bind their media on (the engine's; real sockets by default).
+    pub(crate) network: Option<std::sync::Arc<dyn switchboard_actors::transport::net::Network>>,
 }
 
 fn contact(invite: &Request, flow: &Flow) -> String {
@@ -125,20 +131,31 @@ impl Calls {
             contact: Some(contact(&invite, &flow)),
             ..IncomingConfig::default()
         };
+        let contact = config.contact.clone().unwrap_or_default();
         let args = CallArgs {
-            tx: id,
-            invite: invite.clone(),
-            config,
+            start: crate::call::CallStart::Incoming {
+                tx: id,
+                invite: invite.clone(),
+                config,
+            },
             layer: layer.clone(),
             events: events.clone(),
             rng: ChaCha8Rng::seed_from_u64(rng.next_u64()),
             ua: ua.clone(),
             account: pushed.as_ref().map(|(aor, _)| aor.clone()),
+            network: self
+                .network
+                .clone()
+                .unwrap_or_else(switchboard_actors::transport::net::TokioNetwork::shared),
+            local_ip: flow.local.ip(),
+            contact,
+            remote: remote.clone(),
         };
         let mut internal_error = Response::to_request(&invite, StatusCode::SERVER_INTERNAL_ERROR);
         crate::responder::tag_to(&invite, &mut internal_error, rng);
         match Actor::spawn_linked(None, CallActor, args, ua.get_cell()).await {
             Ok((actor, _)) => {
+                self.dialogs.insert(call_id.clone(), actor.clone());
                 self.live.insert(
                     id,
                     Live {
@@ -172,6 +189,9 @@ impl Calls {
 
     /// A transaction event: true when it belongs to a live call.
     pub(crate) fn on_event(&mut self, id: TxId, event: &TxEvent) -> bool {
+        if self.client_event(id, event) {
+            return true;
+        }
         let Some(call) = self.live.get(&id) else {
             return false;
         };
@@ -201,7 +221,16 @@ impl Calls {
 
     /// Call `id` reached a final state (its actor stops by itself); a pushed call's
     /// account unregisters [`RELEASE_AFTER`] later.
-    pub(crate) fn ended(&mut self, id: TxId, ua: &ActorRef<UaMsg>) {
+    pub(crate) fn ended(&mut self, call_id: &str, ua: &ActorRef<UaMsg>) {
+        self.dialogs.remove(call_id);
+        let Some(id) = self
+            .live
+            .iter()
+            .find(|(_, c)| c.call_id == call_id)
+            .map(|(id, _)| *id)
+        else {
+            return;
+        };
         let Some(call) = self.live.remove(&id) else {
             return;
         };
@@ -260,6 +289,9 @@ impl Calls {
         for (_, call) in std::mem::take(&mut self.live) {
             call.actor.stop(None);
         }
+        for (_, actor) in std::mem::take(&mut self.dialogs) {
+            actor.stop(None);
+        }
         for (_, e) in std::mem::take(&mut self.expected) {
             if let Some(t) = e.timer {
                 t.abort();
@@ -279,3 +311,5 @@ fn unknown(call_id: &str) -> EngineError {
 
 #[path = "ua_push.rs"]
 mod push;
+#[path = "ua_calls_route.rs"]
+mod route;

@@ -50,6 +50,17 @@ impl UaState {
             return;
         }
         let _entered = span.enter();
+        if has_to_tag(&request) {
+            let Some((id, request)) = self.calls.in_dialog(id, request) else {
+                return;
+            };
+            return self.answer_out_of_dialog(id, request, layer);
+        }
+        self.answer_out_of_dialog(id, request, layer);
+    }
+
+    fn answer_out_of_dialog(&mut self, id: TxId, request: Request, layer: &ActorRef<LayerMsg>) {
+        let st = &mut self.args;
         if let Some(response) = respond_out_of_dialog(&request, &st.server, &mut st.rng) {
             st.events.emit(Event::Answered {
                 method: request.method.to_string(),

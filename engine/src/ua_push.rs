@@ -27,7 +27,7 @@ impl Calls {
                 let _ = reply.send(self.expect(call_id, expected, wait, ua));
             }
             UaMsg::PushExpired { call_id } => self.push_expired(&call_id, events),
-            UaMsg::CallEnded { id } => self.ended(id, ua),
+            UaMsg::CallEnded { call_id } => self.ended(&call_id, ua),
             UaMsg::Linger { key } => self.linger_over(key),
             UaMsg::RejectCall {
                 call_id,

@@ -1,0 +1,74 @@
+//! A call's media: the [`MediaActor`] a call actor spawns as its linked child (a tone
+//! out, received audio dropped), and our side of the SDP (PCMU and PCMA).
+
+use crate::media::{MediaActor, MediaArgs, MediaMsg, MediaReport};
+use ractor::rpc::CallResult;
+use ractor::{Actor, ActorCell, ActorRef};
+use rand::{RngCore, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use switchboard_actors::media::MediaConfig;
+use switchboard_actors::sdp::{Direction, LocalMedia, Negotiated, PayloadFormat};
+use switchboard_actors::transport::net::Network;
+use switchboard_codecs::{Law, NullSink, Tone};
+
+/// Our audio: PCMU then PCMA, receiving on `address:port`, sendrecv.
+pub(crate) fn local_media(address: IpAddr, port: u16) -> LocalMedia {
+    LocalMedia {
+        codecs: [0u8, 8]
+            .into_iter()
+            .filter_map(PayloadFormat::static_pt)
+            .collect(),
+        address,
+        port,
+        direction: Direction::SendRecv,
+        attributes: Vec::new(),
+    }
+}
+
+/// The G.711 law of a negotiated session (PCMU when it is neither).
+pub(crate) fn law_of(negotiated: Option<&Negotiated>) -> Law {
+    negotiated
+        .and_then(|n| Law::from_payload_type(n.codec.pt))
+        .unwrap_or(Law::Mu)
+}
+
+/// Spawns the media actor under `owner`, bound on `ip` (ephemeral port), sending a
+/// 440 Hz tone to `remote` (unspecified: nowhere yet) with `law`; returns it and the
+/// bound address.
+pub(crate) async fn spawn_media(
+    network: Arc<dyn Network>,
+    ip: IpAddr,
+    remote: SocketAddr,
+    law: Law,
+    rng: &mut ChaCha8Rng,
+    owner: ActorCell,
+) -> Option<(ActorRef<MediaMsg>, SocketAddr)> {
+    let args = MediaArgs {
+        network,
+        config: MediaConfig::new(law, SocketAddr::new(ip, 0), remote),
+        ports: None,
+        source: Box::new(Tone::new(440.0, 4000, 8000)),
+        sink: Box::new(NullSink::new(8000)),
+        rng: ChaCha8Rng::seed_from_u64(rng.next_u64()),
+        notify: Arc::new(|e| tracing::trace!(?e, "media event")),
+    };
+    let (actor, _) = match Actor::spawn_linked(None, MediaActor, args, owner).await {
+        Ok(spawned) => spawned,
+        Err(e) => {
+            tracing::warn!(error = %e, "media actor did not start");
+            return None;
+        }
+    };
+    let local = report(&actor).await?.local;
+    Some((actor, local))
+}
+
+/// The media actor's report, `None` when it is gone.
+pub(crate) async fn report(actor: &ActorRef<MediaMsg>) -> Option<MediaReport> {
+    match actor.call(MediaMsg::Stats, None).await {
+        Ok(CallResult::Success(r)) => Some(r),
+        _ => None,
+    }
+}

@@ -1,0 +1,303 @@
+//! The [`CallActor`](crate::call::CallActor)'s machines before the dialog is confirmed:
+//! the incoming call (ringing, answer with SDP, ACK) and the outgoing one (INVITE,
+//! ACK, CANCEL); both hand the dialog to an [`EstablishedCall`] once confirmed.
+
+use crate::call::{CallArgs, CallMsg, CallStart, CallState, Machine};
+use crate::call_media::{law_of, local_media, spawn_media};
+use ractor::ActorRef;
+use std::net::SocketAddr;
+use switchboard_actors::call::{
+    CallEvent, EstablishedCall, EstablishedConfig, IncomingCall, Input, OutgoingCall,
+    OutgoingEvent, OutgoingInput, OutgoingOutput, Output,
+};
+use switchboard_actors::sdp::{accept_answer, answer, offer, Origin, SessionDescription};
+use switchboard_actors::sip::{HeaderName, Message, NameAddr};
+use switchboard_actors::transaction::LayerMsg;
+
+/// The state a call actor starts in; an outgoing call binds its media first (the
+/// offer names its port).
+pub(crate) async fn initial(mut args: CallArgs, myself: &ActorRef<CallMsg>) -> CallState {
+    let mut media = None;
+    let mut local_sdp = None;
+    let (machine, tx, target, outgoing) = match args.start {
+        CallStart::Incoming { tx, invite, config } => {
+            let m = IncomingCall::new(crate::call::now(), invite, config, &mut args.rng);
+            (Machine::In(Box::new(m)), Some(tx), None, false)
+        }
+        CallStart::Outgoing { mut config, target } => {
+            let nowhere = SocketAddr::new(unspecified(args.local_ip), 0);
+            let (net, cell) = (args.network.clone(), myself.get_cell());
+            let spawned = spawn_media(
+                net,
+                args.local_ip,
+                nowhere,
+                law_of(None),
+                &mut args.rng,
+                cell,
+            )
+            .await;
+            let port = spawned.as_ref().map_or(0, |(_, local)| local.port());
+            media = spawned.map(|(m, _)| m);
+            let origin = Origin::new_session(&mut args.rng, "switchboard", args.local_ip);
+            let sdp = offer(&origin, &local_media(args.local_ip, port));
+            config.offer = sdp.to_bytes().into();
+            local_sdp = Some(sdp);
+            let rng = rand::SeedableRng::seed_from_u64(rand::RngCore::next_u64(&mut args.rng));
+            let m = OutgoingCall::new(crate::call::now(), *config, rng);
+            (Machine::Out(Box::new(m)), None, Some(target), true)
+        }
+    };
+    let (call_id, remote) = match &machine {
+        Machine::In(m) => (m.call_id().to_owned(), m.caller().uri.clone()),
+        Machine::Out(m) => (m.call_id().to_owned(), args.remote.clone()),
+        _ => (String::new(), String::new()),
+    };
+    let direction = if outgoing { "outgoing" } else { "incoming" };
+    let span = tracing::info_span!("call", call_id = %call_id, direction);
+    CallState {
+        machine,
+        call_id,
+        outgoing,
+        remote,
+        tx,
+        cancel_tx: None,
+        server_txs: Default::default(),
+        target,
+        layer: args.layer,
+        events: args.events,
+        ua: args.ua,
+        account: args.account,
+        rng: args.rng,
+        network: args.network,
+        local_ip: args.local_ip,
+        contact: args.contact,
+        media,
+        local_sdp,
+        timer: None,
+        arming: 0,
+        status: None,
+        span,
+    }
+}
+
+fn unspecified(ip: std::net::IpAddr) -> std::net::IpAddr {
+    match ip {
+        std::net::IpAddr::V4(_) => std::net::Ipv4Addr::UNSPECIFIED.into(),
+        std::net::IpAddr::V6(_) => std::net::Ipv6Addr::UNSPECIFIED.into(),
+    }
+}
+
+impl CallState {
+    /// Starts the machine: an incoming call rings; an outgoing one sends the INVITE.
+    pub(crate) async fn begin(&mut self, myself: &ActorRef<CallMsg>) {
+        if let Machine::Out(_) = self.machine {
+            if self.media.is_none() {
+                self.ended_out("internal_error", None);
+                self.machine = Machine::Done;
+                return self.settle(myself);
+            }
+            return self.feed_out(myself, Some(OutgoingInput::Start)).await;
+        }
+        self.feed_in(myself, None).await;
+    }
+
+    /// Feeds the incoming machine and carries out what it asks.
+    pub(crate) async fn feed_in(&mut self, myself: &ActorRef<CallMsg>, input: Option<Input>) {
+        let Machine::In(m) = &mut self.machine else {
+            return;
+        };
+        if let Some(input) = input {
+            m.handle(crate::call::now(), input);
+        }
+        let mut events = Vec::new();
+        let mut outs = Vec::new();
+        while let Some(out) = m.poll_output() {
+            outs.push(out);
+        }
+        for out in outs {
+            match out {
+                Output::Respond(response) => {
+                    if response.status.is_final() {
+                        self.status = Some(response.status.as_u16());
+                    }
+                    if let Some(id) = self.tx {
+                        let _ = self.layer.cast(LayerMsg::SendResponse { id, response });
+                    }
+                }
+                Output::CancelResponse(response) => {
+                    if let Some(id) = self.cancel_tx.take() {
+                        let _ = self.layer.cast(LayerMsg::SendResponse { id, response });
+                    }
+                }
+                Output::SendRequest(request) => self.send_request(request),
+                Output::Event(e) => events.push(e),
+                _ => {}
+            }
+        }
+        for e in events {
+            let confirmed = e == CallEvent::Confirmed;
+            let event = match &self.machine {
+                Machine::In(m) => {
+                    crate::call_events::call_event(m, e, self.status, self.account.clone())
+                }
+                _ => continue,
+            };
+            self.events.emit(event);
+            if confirmed {
+                self.establish(None);
+            }
+        }
+        if let Machine::In(m) = &self.machine {
+            if m.state().is_final()
+                && !matches!(
+                    m.state(),
+                    switchboard_actors::call::IncomingState::Confirmed
+                )
+            {
+                self.machine = Machine::Done;
+            }
+        }
+        self.settle(myself);
+    }
+
+    /// Answers the ringing call: media, SDP answer, 200.
+    pub(crate) async fn answer(&mut self, myself: &ActorRef<CallMsg>) -> bool {
+        let Machine::In(m) = &self.machine else {
+            return false;
+        };
+        let Ok(theirs) = SessionDescription::parse(&m.invite().body) else {
+            return false;
+        };
+        let origin = Origin::new_session(&mut self.rng, "switchboard", self.local_ip);
+        let probe = answer(&origin, &theirs, &local_media(self.local_ip, 0), None);
+        let Some(negotiated) = probe.negotiated else {
+            return false;
+        };
+        let law = law_of(Some(&negotiated));
+        let (net, cell) = (self.network.clone(), myself.get_cell());
+        let spawned = spawn_media(
+            net,
+            self.local_ip,
+            negotiated.remote,
+            law,
+            &mut self.rng,
+            cell,
+        );
+        let Some((media, local)) = spawned.await else {
+            return false;
+        };
+        self.media = Some(media);
+        let ours = answer(
+            &origin,
+            &theirs,
+            &local_media(self.local_ip, local.port()),
+            None,
+        );
+        let Ok(contact) = NameAddr::parse_as(&HeaderName::Contact, &self.contact) else {
+            return false;
+        };
+        let sdp_answer = ours.sdp.to_bytes().into();
+        self.local_sdp = Some(ours.sdp);
+        let input = Input::Answer {
+            sdp_answer,
+            local_contact: contact,
+        };
+        self.feed_in(myself, Some(input)).await;
+        true
+    }
+
+    /// Feeds the outgoing machine and carries out what it asks.
+    pub(crate) async fn feed_out(
+        &mut self,
+        myself: &ActorRef<CallMsg>,
+        input: Option<OutgoingInput>,
+    ) {
+        let Machine::Out(m) = &mut self.machine else {
+            return;
+        };
+        if let Some(input) = input {
+            m.handle(crate::call::now(), input);
+        }
+        let mut events = Vec::new();
+        let mut outs = Vec::new();
+        while let Some(out) = m.poll_output() {
+            outs.push(out);
+        }
+        for out in outs {
+            match out {
+                OutgoingOutput::SendInvite(r)
+                | OutgoingOutput::SendCancel(r)
+                | OutgoingOutput::SendBye(r) => self.send_request(r),
+                OutgoingOutput::SendAck(r) => self.send_ack(r),
+                OutgoingOutput::Event(e) => events.push(e),
+                _ => {}
+            }
+        }
+        for e in events {
+            match e {
+                OutgoingEvent::Calling => self.emit("calling", None, None),
+                OutgoingEvent::Ringing { status, .. } => self.emit("ringing", None, Some(status)),
+                OutgoingEvent::Confirmed { sdp, .. } => {
+                    let negotiated = match (&self.local_sdp, SessionDescription::parse(&sdp)) {
+                        (Some(ours), Ok(theirs)) => accept_answer(ours, &theirs).ok(),
+                        _ => None,
+                    };
+                    if let (Some(n), Some(media)) = (&negotiated, &self.media) {
+                        let _ = media.cast(crate::media::MediaMsg::SetRemote(n.remote));
+                    }
+                    self.emit("confirmed", None, Some(200));
+                    self.establish(negotiated);
+                }
+                OutgoingEvent::Ended { reason, status } => {
+                    self.ended_out(reason.as_str(), status);
+                    self.machine = Machine::Done;
+                }
+                _ => {}
+            }
+        }
+        self.settle(myself);
+    }
+
+    fn ended_out(&mut self, reason: &str, status: Option<u16>) {
+        self.emit("ended", Some(reason), status);
+    }
+
+    /// Hands the confirmed dialog to an [`EstablishedCall`].
+    fn establish(&mut self, negotiated: Option<switchboard_actors::sdp::Negotiated>) {
+        let (dialog, negotiated) = match &mut self.machine {
+            Machine::In(m) => {
+                let theirs = SessionDescription::parse(&m.invite().body).ok();
+                let n = match (&theirs, &self.local_sdp) {
+                    (Some(t), Some(o)) => {
+                        let origin = o.origin.clone();
+                        let local =
+                            local_media(self.local_ip, o.media.first().map_or(0, |x| x.port));
+                        answer(&origin, t, &local, None).negotiated
+                    }
+                    _ => None,
+                };
+                (m.take_dialog(), n)
+            }
+            Machine::Out(m) => (m.take_dialog(), negotiated),
+            _ => (None, None),
+        };
+        let (Some(dialog), Some(sdp)) = (dialog, self.local_sdp.clone()) else {
+            self.machine = Machine::Done;
+            return;
+        };
+        let port = sdp.media.first().map_or(0, |x| x.port);
+        let cfg = EstablishedConfig::new(local_media(self.local_ip, port));
+        let rng = rand::SeedableRng::seed_from_u64(rand::RngCore::next_u64(&mut self.rng));
+        let call = EstablishedCall::new(dialog, sdp, negotiated, cfg, rng);
+        self.machine = Machine::Up(Box::new(call));
+    }
+
+    /// Sends a 2xx ACK straight to the transport.
+    pub(crate) fn send_ack(&mut self, ack: switchboard_actors::sip::Request) {
+        let Some(target) = self.next_hop(&ack) else {
+            return;
+        };
+        let message = Message::Request(ack);
+        let _ = self.layer.cast(LayerMsg::SendStateless { message, target });
+    }
+}

@@ -1,0 +1,258 @@
+//! The [`CallActor`](crate::call::CallActor)'s messages once running: timers, routed
+//! requests and transaction events, the embedder's commands, and the established
+//! call's outputs (requests through the UA core, responses, ACKs, events).
+
+use crate::call::{established, CallCommand, CallMsg, CallState, Machine};
+use crate::error::EngineError;
+use crate::events::Event;
+use crate::media::MediaMsg;
+use ractor::ActorRef;
+use switchboard_actors::call::{
+    EstablishedInput, EstablishedOutput, InCallEvent, Input, OutgoingInput,
+};
+use switchboard_actors::sdp::HoldKind;
+use switchboard_actors::sip::{HeaderName, Request};
+use switchboard_actors::transaction::{LayerMsg, TxEvent};
+use switchboard_actors::vocab::Target;
+
+impl CallState {
+    /// The machine's timer fired.
+    pub(crate) async fn on_timer(&mut self, myself: &ActorRef<CallMsg>) {
+        let input = match self.machine {
+            Machine::In(_) => Routed::In(Input::Timer),
+            Machine::Out(_) => Routed::Out(OutgoingInput::Timer),
+            _ => Routed::Up(EstablishedInput::Timer),
+        };
+        self.run(myself, input).await;
+    }
+
+    async fn run(&mut self, myself: &ActorRef<CallMsg>, input: Routed) {
+        match input {
+            Routed::In(i) => self.feed_in(myself, Some(i)).await,
+            Routed::Out(i) => self.feed_out(myself, Some(i)).await,
+            Routed::Up(i) => {
+                established(self, i);
+                self.drain_up(myself);
+            }
+        }
+    }
+
+    /// A routed message.
+    pub(crate) async fn on_msg(&mut self, myself: &ActorRef<CallMsg>, msg: CallMsg) {
+        let input = match (msg, &self.machine) {
+            (CallMsg::Cancel { id, request }, Machine::In(_)) => {
+                self.cancel_tx = Some(id);
+                Routed::In(Input::Cancel(request))
+            }
+            (CallMsg::Reject { code, reply }, Machine::In(_)) => {
+                let _ = reply.send(Ok(()));
+                Routed::In(Input::Reject(code))
+            }
+            (CallMsg::Reject { reply, .. }, _) => {
+                let _ = reply.send(Err(self.bad_state()));
+                return;
+            }
+            (CallMsg::Tx(TxEvent::Ack(ack)) | CallMsg::Ack(ack), Machine::In(_)) => {
+                Routed::In(Input::Ack(ack))
+            }
+            (CallMsg::Tx(TxEvent::Ack(ack)) | CallMsg::Ack(ack), Machine::Up(_)) => {
+                Routed::Up(EstablishedInput::Request(ack))
+            }
+            (
+                CallMsg::Tx(TxEvent::TransportError | TxEvent::InternalError | TxEvent::Terminated),
+                Machine::In(_),
+            ) => Routed::In(Input::TransactionFailed),
+            (CallMsg::InDialog { id, request }, Machine::Up(_)) => {
+                if let Ok(c) = request.cseq() {
+                    self.server_txs.insert(c.seq, id);
+                }
+                Routed::Up(EstablishedInput::Request(request))
+            }
+            (CallMsg::InDialog { id, request }, _) => {
+                let mut response = switchboard_actors::sip::Response::to_request(
+                    &request,
+                    switchboard_actors::sip::StatusCode::CALL_DOES_NOT_EXIST,
+                );
+                crate::responder::tag_to(&request, &mut response, &mut self.rng);
+                let _ = self.layer.cast(LayerMsg::SendResponse { id, response });
+                return;
+            }
+            (CallMsg::ClientTx { event, .. }, Machine::Out(_)) => match event {
+                TxEvent::Response(r) => Routed::Out(OutgoingInput::Response(r)),
+                TxEvent::Timeout => Routed::Out(OutgoingInput::Timeout),
+                TxEvent::TransportError | TxEvent::InternalError => {
+                    Routed::Out(OutgoingInput::TransportError)
+                }
+                _ => return,
+            },
+            (CallMsg::ClientTx { cseq, event, .. }, Machine::Up(_)) => match event {
+                TxEvent::Response(r) => Routed::Up(EstablishedInput::Response(r)),
+                TxEvent::Timeout | TxEvent::TransportError | TxEvent::InternalError => {
+                    Routed::Up(EstablishedInput::RequestFailed { cseq })
+                }
+                _ => return,
+            },
+            _ => return,
+        };
+        self.run(myself, input).await;
+    }
+
+    /// The embedder's command.
+    pub(crate) async fn command(
+        &mut self,
+        myself: &ActorRef<CallMsg>,
+        command: CallCommand,
+    ) -> Result<(), EngineError> {
+        let input = match (command, &self.machine) {
+            (CallCommand::Answer, Machine::In(_)) => {
+                return match self.answer(myself).await {
+                    true => Ok(()),
+                    false => Err(self.bad_state()),
+                };
+            }
+            (CallCommand::Hangup, Machine::Out(_)) => {
+                self.feed_out(myself, Some(OutgoingInput::CancelRequested))
+                    .await;
+                return Ok(());
+            }
+            (CallCommand::Hangup, Machine::In(_)) => {
+                self.feed_in(myself, Some(Input::Reject(603))).await;
+                return Ok(());
+            }
+            (CallCommand::Hangup, Machine::Up(_)) => EstablishedInput::Hangup,
+            (CallCommand::Hold, Machine::Up(_)) => EstablishedInput::Hold(HoldKind::SendOnly),
+            (CallCommand::Resume, Machine::Up(_)) => EstablishedInput::Resume,
+            (CallCommand::Dtmf(d), Machine::Up(_)) => EstablishedInput::SendDtmf(d),
+            _ => return Err(self.bad_state()),
+        };
+        established(self, input);
+        self.drain_up(myself);
+        Ok(())
+    }
+
+    fn bad_state(&self) -> EngineError {
+        EngineError::UnknownCall {
+            call_id: self.call_id.clone(),
+        }
+    }
+
+    /// Carries out the established call's outputs.
+    pub(crate) fn drain_up(&mut self, myself: &ActorRef<CallMsg>) {
+        let mut outs = Vec::new();
+        if let Machine::Up(m) = &mut self.machine {
+            while let Some(o) = m.poll_output() {
+                outs.push(o);
+            }
+        }
+        for out in outs {
+            match out {
+                EstablishedOutput::SendRequest(r) => self.send_request(r),
+                EstablishedOutput::SendAck(r) => self.send_ack(r),
+                EstablishedOutput::SendResponse { to, response } => {
+                    let id = to.cseq().ok().and_then(|c| self.server_txs.remove(&c.seq));
+                    if let Some(id) = id {
+                        let response = *response;
+                        let _ = self.layer.cast(LayerMsg::SendResponse { id, response });
+                    }
+                }
+                EstablishedOutput::Event(e) => self.in_call(e),
+                _ => {}
+            }
+        }
+        self.settle(myself);
+    }
+
+    fn in_call(&mut self, e: InCallEvent) {
+        let media = self.media.clone();
+        let tell = |m: MediaMsg| {
+            if let Some(a) = &media {
+                let _ = a.cast(m);
+            }
+        };
+        match e {
+            InCallEvent::Held(_) => {
+                tell(MediaMsg::Hold);
+                self.emit("held", None, None);
+            }
+            InCallEvent::Resumed => {
+                tell(MediaMsg::Resume);
+                self.emit("resumed", None, None);
+            }
+            InCallEvent::RemoteHold => self.emit("remote_hold", None, None),
+            InCallEvent::RemoteResume => self.emit("remote_resume", None, None),
+            InCallEvent::DtmfReceived(d) => self.emit("dtmf", Some(&d.to_string()), None),
+            InCallEvent::MediaChanged(n) => tell(MediaMsg::SetRemote(n.remote)),
+            InCallEvent::Ended { reason, status } => {
+                self.emit("ended", Some(reason.as_str()), status);
+                self.machine = Machine::Done;
+            }
+            _ => {}
+        }
+    }
+
+    /// Reports the call's new `state`.
+    pub(crate) fn emit(&mut self, state: &str, reason: Option<&str>, status: Option<u16>) {
+        self.events.emit(Event::Call {
+            call_id: self.call_id.clone(),
+            state: state.to_owned(),
+            direction: if self.outgoing {
+                "outgoing"
+            } else {
+                "incoming"
+            }
+            .to_owned(),
+            remote: self.remote.clone(),
+            display_name: None,
+            asserted_identity: None,
+            reason: reason.map(str::to_owned),
+            status,
+            account: self.account.clone(),
+        });
+    }
+
+    /// Starts a client transaction for `request` through the UA core.
+    pub(crate) fn send_request(&mut self, request: Request) {
+        let Some(target) = self.next_hop(&request) else {
+            tracing::warn!(method = %request.method, "no route for an in-call request");
+            return;
+        };
+        let _ = self.ua.cast(crate::ua::UaMsg::SendForCall {
+            request: Box::new(request),
+            target,
+            call_id: self.call_id.clone(),
+        });
+    }
+
+    /// Where `request` goes: the first Route, else its Request-URI; an outgoing call's
+    /// initial target while no dialog exists.
+    pub(crate) fn next_hop(&self, request: &Request) -> Option<Target> {
+        let route = request
+            .headers
+            .get(&HeaderName::Route)
+            .map(|v| v.as_str().to_owned());
+        let text = match route {
+            Some(r) => r
+                .split(',')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .trim_start_matches('<')
+                .split('>')
+                .next()
+                .unwrap_or_default()
+                .to_owned(),
+            None => request.uri.to_string(),
+        };
+        match crate::outbound::parse_target(&text).and_then(|u| crate::outbound::resolve(&u)) {
+            Ok(t) => Some(t),
+            Err(_) => self.target.clone(),
+        }
+    }
+}
+
+/// An input for whichever machine runs.
+enum Routed {
+    In(Input),
+    Out(OutgoingInput),
+    Up(EstablishedInput),
+}

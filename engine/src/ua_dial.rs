@@ -1,0 +1,123 @@
+//! An outgoing call, as the [`UaCore`](crate::ua::UaCore) starts it: the target and
+//! route set resolved, our Contact from the listener, the session token header, then a
+//! linked call actor in outgoing mode whose Call-ID is handed back.
+
+use crate::call::{CallActor, CallArgs, CallMsg, CallStart};
+use crate::error::EngineError;
+use crate::outbound::{parse_target, resolve};
+use crate::stack::TransportRegistry;
+use crate::ua::UaMsg;
+use crate::ua_calls::Calls;
+use ractor::rpc::CallResult;
+use ractor::{Actor, ActorRef};
+use rand::{RngCore, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::sync::Arc;
+use switchboard_actors::call::OutgoingConfig;
+use switchboard_actors::sip::{HeaderName, Uri};
+use switchboard_actors::transaction::LayerMsg;
+use switchboard_actors::transport::net::Network;
+use switchboard_actors::transport::TransportMsg;
+use switchboard_actors::vocab::TransportKind;
+
+/// What the embedder dials (built by `Engine::dial`).
+#[derive(Debug)]
+pub struct DialRequest {
+    /// Our AOR (From).
+    pub(crate) from: String,
+    /// Whom (a SIP URI).
+    pub(crate) target: String,
+    /// The pre-loaded route set (Service-Route, outbound proxy), first hop first.
+    pub(crate) route: Vec<String>,
+    /// Extra headers for the INVITE.
+    pub(crate) headers: Vec<(HeaderName, String)>,
+    /// The account's AOR, for the events.
+    pub(crate) account: Option<String>,
+}
+
+fn invalid(target: &str, reason: impl ToString) -> EngineError {
+    EngineError::InvalidTarget {
+        target: target.to_owned(),
+        reason: reason.to_string(),
+    }
+}
+
+fn transport_token(kind: TransportKind) -> &'static str {
+    match kind {
+        TransportKind::Udp => "udp",
+        TransportKind::Tcp => "tcp",
+        TransportKind::Tls => "tls",
+    }
+}
+
+impl Calls {
+    /// Starts the outgoing call `dial`; its Call-ID.
+    #[allow(clippy::too_many_arguments)] // the UA's parts, borrowed separately
+    pub(crate) async fn dial(
+        &mut self,
+        dial: DialRequest,
+        ua: &ActorRef<UaMsg>,
+        layer: &ActorRef<LayerMsg>,
+        registry: &TransportRegistry,
+        events: &crate::event_hub::EventSink,
+        network: Arc<dyn Network>,
+        rng: &mut ChaCha8Rng,
+    ) -> Result<String, EngineError> {
+        let to = parse_target(&dial.target)?;
+        let first_hop = match dial.route.first() {
+            Some(r) => parse_target(r.trim().trim_start_matches('<').trim_end_matches('>'))?,
+            None => to.clone(),
+        };
+        let target = resolve(&first_hop)?;
+        let kind = target.kind;
+        let no_transport = move || EngineError::NoTransport { transport: kind };
+        let transport = registry.pick(target.kind).ok_or_else(no_transport)?;
+        let local = match transport.call(TransportMsg::LocalAddr, None).await {
+            Ok(CallResult::Success(Some(addr))) => addr,
+            _ => return Err(no_transport()),
+        };
+        let user = Uri::parse(&dial.from)
+            .ok()
+            .and_then(|u| match u {
+                Uri::Sip(s) => s.user.as_deref().map(str::to_owned),
+                _ => None,
+            })
+            .unwrap_or_else(|| "switchboard".to_owned());
+        let token = transport_token(target.kind);
+        let contact = format!("sip:{user}@{local};transport={token}");
+        let from = Uri::parse(&dial.from).map_err(|e| invalid(&dial.from, e))?;
+        let contact_uri = Uri::parse(&contact).map_err(|e| invalid(&contact, e))?;
+        let mut config = OutgoingConfig::new(from, Uri::Sip(to.clone()), contact_uri);
+        for r in &dial.route {
+            let r = r.trim().trim_start_matches('<').trim_end_matches('>');
+            config
+                .route_set
+                .push(Uri::parse(r).map_err(|e| invalid(r, e))?);
+        }
+        config.extra_headers = dial.headers;
+        let args = CallArgs {
+            start: CallStart::Outgoing {
+                config: Box::new(config),
+                target,
+            },
+            layer: layer.clone(),
+            events: events.clone(),
+            rng: ChaCha8Rng::seed_from_u64(rng.next_u64()),
+            ua: ua.clone(),
+            account: dial.account,
+            network,
+            local_ip: local.ip(),
+            contact: format!("<{contact}>"),
+            remote: to.to_string(),
+        };
+        let (actor, _) = Actor::spawn_linked(None, CallActor, args, ua.get_cell())
+            .await
+            .map_err(|e| EngineError::from_spawn("call", e))?;
+        let call_id = match actor.call(CallMsg::Id, None).await {
+            Ok(CallResult::Success(id)) => id,
+            _ => return Err(EngineError::EngineGone),
+        };
+        self.dialogs.insert(call_id.clone(), actor);
+        Ok(call_id)
+    }
+}

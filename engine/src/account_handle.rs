@@ -100,6 +100,18 @@ impl Account {
         }
     }
 
+    /// What a call from this account needs (route set, credentials, headers).
+    pub(crate) async fn dial_setup(&self) -> Result<crate::ua_dial::DialSetup, EngineError> {
+        let state = *self.engine.borrow();
+        if state != EngineState::Running {
+            return Err(EngineError::NotRunning { state });
+        }
+        match self.actor.call(AccountMsg::DialSetup, None).await {
+            Ok(CallResult::Success(setup)) => Ok(setup),
+            _ => Err(EngineError::EngineGone),
+        }
+    }
+
     /// The header name the account's session token travels in.
     pub fn token_header(&self) -> &str {
         &self.token_header

@@ -167,6 +167,8 @@ pub struct CallState {
     pub(crate) local_ip: IpAddr,
     pub(crate) contact: String,
     pub(crate) media: Option<ActorRef<MediaMsg>>,
+    /// Whether the media actor sends (it follows the negotiated direction).
+    pub(crate) sending: bool,
     /// Our last SDP (the offer of an outgoing call, the answer of an incoming one).
     pub(crate) local_sdp: Option<SessionDescription>,
     pub(crate) timer: Option<JoinHandle<()>>,

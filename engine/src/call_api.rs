@@ -49,7 +49,8 @@ impl Engine {
         target: &str,
         options: DialOptions,
     ) -> Result<String, EngineError> {
-        let mut headers = Vec::new();
+        let mut setup = account.dial_setup().await?;
+        let mut headers = std::mem::take(&mut setup.headers);
         for (name, value) in options.headers {
             let bad = name.is_empty() || !name.bytes().all(|b| b.is_ascii_graphic() && b != b':');
             if bad || value.contains(['\r', '\n']) {
@@ -64,13 +65,14 @@ impl Engine {
             crate::push::check_token(token)?;
             headers.push(crate::push::token_header(account.token_header(), token));
         }
-        let route = account.service_route().await?;
+        let route = std::mem::take(&mut setup.route);
         let dial = Box::new(DialRequest {
             from: account.aor().to_owned(),
             target: target.to_owned(),
             route,
             headers,
             account: Some(account.aor().to_owned()),
+            setup,
         });
         self.to_ua(|reply| UaMsg::Dial { dial, reply }).await?
     }

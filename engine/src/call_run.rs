@@ -72,6 +72,7 @@ pub(crate) async fn initial(mut args: CallArgs, myself: &ActorRef<CallMsg>) -> C
         local_ip: args.local_ip,
         contact: args.contact,
         media,
+        sending: true,
         local_sdp,
         timer: None,
         arming: 0,

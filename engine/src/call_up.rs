@@ -159,7 +159,26 @@ impl CallState {
                 _ => {}
             }
         }
+        self.follow_direction();
         self.settle(myself);
+    }
+
+    /// Media sends only when the negotiated direction lets us (sendrecv/sendonly).
+    fn follow_direction(&mut self) {
+        let Machine::Up(m) = &self.machine else {
+            return;
+        };
+        let sends = m.negotiated().is_none_or(|n| n.local_direction.sends());
+        if sends != self.sending {
+            self.sending = sends;
+            if let Some(media) = &self.media {
+                let _ = media.cast(if sends {
+                    MediaMsg::Resume
+                } else {
+                    MediaMsg::Hold
+                });
+            }
+        }
     }
 
     fn in_call(&mut self, e: InCallEvent) {
@@ -170,14 +189,8 @@ impl CallState {
             }
         };
         match e {
-            InCallEvent::Held(_) => {
-                tell(MediaMsg::Hold);
-                self.emit("held", None, None);
-            }
-            InCallEvent::Resumed => {
-                tell(MediaMsg::Resume);
-                self.emit("resumed", None, None);
-            }
+            InCallEvent::Held(_) => self.emit("held", None, None),
+            InCallEvent::Resumed => self.emit("resumed", None, None),
             InCallEvent::RemoteHold => self.emit("remote_hold", None, None),
             InCallEvent::RemoteResume => self.emit("remote_resume", None, None),
             InCallEvent::DtmfReceived(d) => self.emit("dtmf", Some(&d.to_string()), None),

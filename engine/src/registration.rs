@@ -67,6 +67,8 @@ pub enum AccountMsg {
     Aor(RpcReplyPort<String>),
     /// Replies with the Service-Route of the current binding (RFC 3608), in order.
     ServiceRoute(RpcReplyPort<Vec<String>>),
+    /// Replies with what a call from this account needs.
+    DialSetup(RpcReplyPort<crate::ua_dial::DialSetup>),
     /// The armed timer fired (the arming number; stale ones are ignored).
     Timer(u64),
     /// The outcome of a keepalive OPTIONS' transaction, forwarded by the UA core.
@@ -233,6 +235,9 @@ impl Actor for AccountActor {
             }
             AccountMsg::Aor(reply) => {
                 let _ = reply.send(state.aor.clone());
+            }
+            AccountMsg::DialSetup(reply) => {
+                let _ = reply.send(crate::ua_dial::DialSetup::of(&state.machine));
             }
             AccountMsg::ServiceRoute(reply) => {
                 let route = state.machine.service_route().iter();

@@ -67,6 +67,9 @@ pub(crate) struct Calls {
     pub(crate) dialogs: BTreeMap<String, ActorRef<CallMsg>>,
     /// Client transactions started for calls: the call, the CSeq number, the method.
     pub(crate) client: BTreeMap<TxId, (ActorRef<CallMsg>, u32, switchboard_actors::sip::Method)>,
+    /// Server transactions of in-dialog requests, by the call they belong to (the ACK
+    /// of a re-INVITE's 2xx arrives on it).
+    pub(crate) server: BTreeMap<TxId, ActorRef<CallMsg>>,
     /// The network calls bind their media on (the engine's; real sockets by default).
     pub(crate) network: Option<std::sync::Arc<dyn switchboard_actors::transport::net::Network>>,
 }
@@ -253,13 +256,26 @@ impl Calls {
         layer: &ActorRef<LayerMsg>,
         events: &EventSink,
     ) -> bool {
+        let gone: Vec<String> = self
+            .dialogs
+            .iter()
+            .filter(|(_, a)| a.get_id() == actor)
+            .map(|(c, _)| c.clone())
+            .collect();
+        for call_id in &gone {
+            self.dialogs.remove(call_id);
+        }
         let Some(id) = self
             .live
             .iter()
             .find(|(_, c)| c.actor.get_id() == actor)
             .map(|(id, _)| *id)
         else {
-            return false;
+            let found = !gone.is_empty();
+            for call_id in gone {
+                events.emit(ended_event(&call_id, "", "ended", "internal_error", None));
+            }
+            return found;
         };
         if let Some(call) = self.live.remove(&id) {
             let account = call.pushed.as_ref().map(|(aor, _)| aor.clone());

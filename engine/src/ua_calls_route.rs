@@ -39,8 +39,17 @@ impl Calls {
         }
     }
 
-    /// A client transaction's event: true when a call started it.
+    /// A client transaction's event, or one of an in-dialog request's server
+    /// transaction: true when it belongs to a call.
     pub(crate) fn client_event(&mut self, id: TxId, event: &TxEvent) -> bool {
+        if let Some(actor) = self.server.get(&id) {
+            match event {
+                TxEvent::Ack(ack) => drop(actor.cast(CallMsg::Ack(ack.clone()))),
+                TxEvent::Terminated => drop(self.server.remove(&id)),
+                _ => {}
+            }
+            return true;
+        }
         let Some((actor, cseq, method)) = self.client.get(&id).cloned() else {
             return false;
         };
@@ -82,7 +91,9 @@ impl Calls {
         }
     }
 
-    fn client_server(&mut self, _id: TxId, _actor: ActorRef<CallMsg>) {}
+    fn client_server(&mut self, id: TxId, actor: ActorRef<CallMsg>) {
+        self.server.insert(id, actor);
+    }
 
     /// Forwards a media report request to call `call_id`.
     pub(crate) fn media(

@@ -14,11 +14,60 @@ use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::sync::Arc;
 use switchboard_actors::call::OutgoingConfig;
+use switchboard_actors::registrar::RegistrationMachine;
+use switchboard_actors::sip::auth::Password;
 use switchboard_actors::sip::{HeaderName, Uri};
 use switchboard_actors::transaction::LayerMsg;
 use switchboard_actors::transport::net::Network;
 use switchboard_actors::transport::TransportMsg;
 use switchboard_actors::vocab::TransportKind;
+
+/// What a call from an account needs, as its actor has it now.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct DialSetup {
+    /// The pre-loaded route set: the outbound proxy (with `lr`), then the
+    /// Service-Route of the current binding.
+    pub route: Vec<String>,
+    /// Digest user name and password, when the account has a password.
+    pub credentials: Option<(String, Password)>,
+    /// Our display name.
+    pub display_name: Option<String>,
+    /// The account's extra headers (the session token of a registration-free one).
+    pub headers: Vec<(HeaderName, String)>,
+    /// The User-Agent.
+    pub user_agent: String,
+}
+
+impl DialSetup {
+    /// The setup of the account `machine` registers.
+    pub fn of(machine: &RegistrationMachine) -> DialSetup {
+        let cfg = machine.config();
+        let mut route = Vec::new();
+        if let Some(proxy) = &cfg.outbound_proxy {
+            let mut proxy = proxy.clone();
+            if !proxy
+                .params
+                .iter()
+                .any(|p| p.name.eq_ignore_ascii_case("lr"))
+            {
+                proxy.params.push(switchboard_actors::sip::Param {
+                    name: "lr".into(),
+                    value: None,
+                });
+            }
+            route.push(proxy.to_string());
+        }
+        route.extend(machine.service_route().iter().map(|n| n.uri.to_string()));
+        DialSetup {
+            route,
+            credentials: cfg.password.clone().map(|p| (cfg.auth_username.clone(), p)),
+            display_name: cfg.display_name.clone(),
+            headers: cfg.extra_headers.clone(),
+            user_agent: cfg.user_agent.clone(),
+        }
+    }
+}
 
 /// What the embedder dials (built by `Engine::dial`).
 #[derive(Debug)]
@@ -33,6 +82,8 @@ pub struct DialRequest {
     pub(crate) headers: Vec<(HeaderName, String)>,
     /// The account's AOR, for the events.
     pub(crate) account: Option<String>,
+    /// The account's credentials, display name and User-Agent.
+    pub(crate) setup: DialSetup,
 }
 
 fn invalid(target: &str, reason: impl ToString) -> EngineError {
@@ -95,6 +146,9 @@ impl Calls {
                 .push(Uri::parse(r).map_err(|e| invalid(r, e))?);
         }
         config.extra_headers = dial.headers;
+        config.credentials = dial.setup.credentials;
+        config.display_name = dial.setup.display_name;
+        config.user_agent = dial.setup.user_agent;
         let args = CallArgs {
             start: CallStart::Outgoing {
                 config: Box::new(config),

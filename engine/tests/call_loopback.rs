@@ -64,8 +64,9 @@ async fn rtp_received(engine: &Engine, call_id: &str) -> u64 {
 
 #[tokio::test]
 async fn two_engines_call_hold_dtmf_and_hang_up() {
-    let (a, mut a_events, _) = engine(1, 500).await;
-    let (b, mut b_events, b_addr) = engine(2, 500).await;
+    // T1 = 50 ms: a 2xx whose ACK never reached the call would end it after 3.2 s.
+    let (a, mut a_events, _) = engine(1, 50).await;
+    let (b, mut b_events, b_addr) = engine(2, 50).await;
     let alice = account(&a, "alice", b_addr).await;
     let target = format!("sip:bob@{b_addr}");
     let call = a.dial(&alice, &target, DialOptions::new()).await.unwrap();
@@ -81,9 +82,15 @@ async fn two_engines_call_hold_dtmf_and_hang_up() {
     a.hold_call(&call).await.unwrap();
     call_state(&mut a_events, "held").await;
     call_state(&mut b_events, "remote_hold").await;
+    let held = b.call_media(&call).await.unwrap().expect("media");
+    assert!(held.held, "B stops sending while A holds (recvonly)");
+    assert!(!a.call_media(&call).await.unwrap().expect("media").held);
     a.resume_call(&call).await.unwrap();
     call_state(&mut a_events, "resumed").await;
     call_state(&mut b_events, "remote_resume").await;
+    assert!(!b.call_media(&call).await.unwrap().expect("media").held);
+    // Past 64·T1: the ACKs of both 2xx to the re-INVITEs reached B's call.
+    tokio::time::sleep(Duration::from_millis(3500)).await;
 
     a.send_dtmf(&call, "12").await.unwrap();
     assert_eq!(

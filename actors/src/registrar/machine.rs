@@ -188,6 +188,11 @@ impl RegistrationMachine {
         &self.service_route
     }
 
+    /// The configuration in use (credentials and headers as last set).
+    pub fn config(&self) -> &RegistrationConfig {
+        &self.cfg
+    }
+
     /// The Call-ID all this machine's REGISTERs share.
     pub fn call_id(&self) -> &str {
         &self.ids.call_id

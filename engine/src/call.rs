@@ -7,138 +7,24 @@
 //! its linked child. It reports [`Event::Call`](crate::Event::Call), arms one timer and
 //! stops once the call is over, telling the UA core.
 
-use crate::error::EngineError;
 use crate::event_hub::EventSink;
-use crate::media::{MediaMsg, MediaReport};
+use crate::media::MediaMsg;
 use crate::ua::UaMsg;
-use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
+use ractor::{Actor, ActorProcessingErr, ActorRef};
 use rand_chacha::ChaCha8Rng;
 use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::sync::Arc;
-use switchboard_actors::call::{
-    EstablishedCall, EstablishedInput, IncomingCall, IncomingConfig, OutgoingCall, OutgoingConfig,
-};
+use switchboard_actors::call::{EstablishedCall, EstablishedInput, IncomingCall, OutgoingCall};
 use switchboard_actors::sdp::SessionDescription;
-use switchboard_actors::sip::{Method, Request};
-use switchboard_actors::transaction::{LayerMsg, TxEvent, TxId};
+use switchboard_actors::transaction::{LayerMsg, TxId};
 use switchboard_actors::transport::net::Network;
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
-/// The embedder's command for an established (or ringing) call.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum CallCommand {
-    /// Answer the ringing incoming call.
-    Answer,
-    /// Hang up (BYE; CANCEL while an outgoing call is not answered).
-    Hangup,
-    /// Put the peer on hold.
-    Hold,
-    /// Take the peer off hold.
-    Resume,
-    /// Send DTMF digits (INFO).
-    Dtmf(String),
-}
-
-/// Messages of a [`CallActor`].
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum CallMsg {
-    /// A CANCEL for the call's INVITE; `id` is the CANCEL's own server transaction.
-    Cancel {
-        /// The CANCEL's server transaction.
-        id: TxId,
-        /// The CANCEL.
-        request: Request,
-    },
-    /// The embedder rejects the call with `code`.
-    Reject {
-        /// A 4xx–6xx status (others become 603).
-        code: u16,
-        /// Answered once the final response is on its way.
-        reply: RpcReplyPort<Result<(), EngineError>>,
-    },
-    /// The embedder's command; the reply says whether the call could take it.
-    Command {
-        /// What to do.
-        command: CallCommand,
-        /// The outcome (`InvalidCallState` when the call is not in a state for it).
-        reply: RpcReplyPort<Result<(), EngineError>>,
-    },
-    /// Replies with the call's Call-ID.
-    Id(RpcReplyPort<String>),
-    /// Replies with the media session's report (`None`: no media).
-    Media(RpcReplyPort<Option<MediaReport>>),
-    /// An event of the incoming INVITE's server transaction.
-    Tx(TxEvent),
-    /// An ACK in the call's dialog (of our 2xx, however it arrived).
-    Ack(Request),
-    /// A request in the call's dialog, on server transaction `id`.
-    InDialog {
-        /// Its server transaction.
-        id: TxId,
-        /// The request.
-        request: Request,
-    },
-    /// An event of a client transaction the call started (`cseq`/`method` name it).
-    ClientTx {
-        /// The request's CSeq number.
-        cseq: u32,
-        /// The request's method.
-        method: Method,
-        /// The event.
-        event: TxEvent,
-    },
-    /// The armed timer fired (the arming number; stale ones are ignored).
-    Timer(u64),
-}
-
-/// How a call starts.
-#[non_exhaustive]
-pub enum CallStart {
-    /// An out-of-dialog INVITE arrived.
-    Incoming {
-        /// The INVITE's server transaction.
-        tx: TxId,
-        /// The INVITE.
-        invite: Request,
-        /// The machine's settings (ring timeout, Server, Contact).
-        config: IncomingConfig,
-    },
-    /// The embedder dials.
-    Outgoing {
-        /// The machine's settings, without the offer (the actor adds it).
-        config: Box<OutgoingConfig>,
-        /// The route set's first hop or the Request-URI, resolved.
-        target: switchboard_actors::vocab::Target,
-    },
-}
-
-/// What a [`CallActor`] starts with.
-pub struct CallArgs {
-    /// Incoming or outgoing.
-    pub start: CallStart,
-    /// The transaction layer, to send responses and ACKs through.
-    pub layer: ActorRef<LayerMsg>,
-    /// Where events go.
-    pub events: EventSink,
-    /// For tags, SDP origins and the machines.
-    pub rng: ChaCha8Rng,
-    /// The UA core, told when the call ends and asked to start client transactions.
-    pub ua: ActorRef<UaMsg>,
-    /// The account the call belongs to, when known.
-    pub account: Option<String>,
-    /// The network media binds on.
-    pub network: Arc<dyn Network>,
-    /// Our IP (the listener's), for the SDP.
-    pub local_ip: IpAddr,
-    /// Our Contact.
-    pub contact: String,
-    /// The callee, for the events of an outgoing call.
-    pub remote: String,
-}
+#[path = "call_msg.rs"]
+mod msg;
+pub use msg::{CallArgs, CallCommand, CallMsg, CallStart};
 
 /// The machine a call is in.
 pub(crate) enum Machine {

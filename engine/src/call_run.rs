@@ -1,17 +1,16 @@
-//! The [`CallActor`](crate::call::CallActor)'s machines before the dialog is confirmed:
-//! the incoming call (ringing, answer with SDP, ACK) and the outgoing one (INVITE,
-//! ACK, CANCEL); both hand the dialog to an [`EstablishedCall`] once confirmed.
+//! The [`CallActor`](crate::call::CallActor)'s start (an outgoing call binds its
+//! media for the offer) and the incoming call before its dialog is confirmed: ringing,
+//! the answer with SDP (media spawned for the negotiated codec), the ACK.
 
 use crate::call::{CallArgs, CallMsg, CallStart, CallState, Machine};
 use crate::call_media::{law_of, local_media, spawn_media};
 use ractor::ActorRef;
 use std::net::SocketAddr;
 use switchboard_actors::call::{
-    CallEvent, EstablishedCall, EstablishedConfig, IncomingCall, Input, OutgoingCall,
-    OutgoingEvent, OutgoingInput, OutgoingOutput, Output,
+    CallEvent, IncomingCall, Input, OutgoingCall, OutgoingInput, Output,
 };
-use switchboard_actors::sdp::{accept_answer, answer, offer, Origin, SessionDescription};
-use switchboard_actors::sip::{HeaderName, Message, NameAddr};
+use switchboard_actors::sdp::{answer, offer, Origin, SessionDescription};
+use switchboard_actors::sip::{HeaderName, NameAddr};
 use switchboard_actors::transaction::LayerMsg;
 
 /// The state a call actor starts in; an outgoing call binds its media first (the
@@ -205,100 +204,5 @@ impl CallState {
         };
         self.feed_in(myself, Some(input)).await;
         true
-    }
-
-    /// Feeds the outgoing machine and carries out what it asks.
-    pub(crate) async fn feed_out(
-        &mut self,
-        myself: &ActorRef<CallMsg>,
-        input: Option<OutgoingInput>,
-    ) {
-        let Machine::Out(m) = &mut self.machine else {
-            return;
-        };
-        if let Some(input) = input {
-            m.handle(crate::call::now(), input);
-        }
-        let mut events = Vec::new();
-        let mut outs = Vec::new();
-        while let Some(out) = m.poll_output() {
-            outs.push(out);
-        }
-        for out in outs {
-            match out {
-                OutgoingOutput::SendInvite(r)
-                | OutgoingOutput::SendCancel(r)
-                | OutgoingOutput::SendBye(r) => self.send_request(r),
-                OutgoingOutput::SendAck(r) => self.send_ack(r),
-                OutgoingOutput::Event(e) => events.push(e),
-                _ => {}
-            }
-        }
-        for e in events {
-            match e {
-                OutgoingEvent::Calling => self.emit("calling", None, None),
-                OutgoingEvent::Ringing { status, .. } => self.emit("ringing", None, Some(status)),
-                OutgoingEvent::Confirmed { sdp, .. } => {
-                    let negotiated = match (&self.local_sdp, SessionDescription::parse(&sdp)) {
-                        (Some(ours), Ok(theirs)) => accept_answer(ours, &theirs).ok(),
-                        _ => None,
-                    };
-                    if let (Some(n), Some(media)) = (&negotiated, &self.media) {
-                        let _ = media.cast(crate::media::MediaMsg::SetRemote(n.remote));
-                    }
-                    self.emit("confirmed", None, Some(200));
-                    self.establish(negotiated);
-                }
-                OutgoingEvent::Ended { reason, status } => {
-                    self.ended_out(reason.as_str(), status);
-                    self.machine = Machine::Done;
-                }
-                _ => {}
-            }
-        }
-        self.settle(myself);
-    }
-
-    fn ended_out(&mut self, reason: &str, status: Option<u16>) {
-        self.emit("ended", Some(reason), status);
-    }
-
-    /// Hands the confirmed dialog to an [`EstablishedCall`].
-    fn establish(&mut self, negotiated: Option<switchboard_actors::sdp::Negotiated>) {
-        let (dialog, negotiated) = match &mut self.machine {
-            Machine::In(m) => {
-                let theirs = SessionDescription::parse(&m.invite().body).ok();
-                let n = match (&theirs, &self.local_sdp) {
-                    (Some(t), Some(o)) => {
-                        let origin = o.origin.clone();
-                        let local =
-                            local_media(self.local_ip, o.media.first().map_or(0, |x| x.port));
-                        answer(&origin, t, &local, None).negotiated
-                    }
-                    _ => None,
-                };
-                (m.take_dialog(), n)
-            }
-            Machine::Out(m) => (m.take_dialog(), negotiated),
-            _ => (None, None),
-        };
-        let (Some(dialog), Some(sdp)) = (dialog, self.local_sdp.clone()) else {
-            self.machine = Machine::Done;
-            return;
-        };
-        let port = sdp.media.first().map_or(0, |x| x.port);
-        let cfg = EstablishedConfig::new(local_media(self.local_ip, port));
-        let rng = rand::SeedableRng::seed_from_u64(rand::RngCore::next_u64(&mut self.rng));
-        let call = EstablishedCall::new(dialog, sdp, negotiated, cfg, rng);
-        self.machine = Machine::Up(Box::new(call));
-    }
-
-    /// Sends a 2xx ACK straight to the transport.
-    pub(crate) fn send_ack(&mut self, ack: switchboard_actors::sip::Request) {
-        let Some(target) = self.next_hop(&ack) else {
-            return;
-        };
-        let message = Message::Request(ack);
-        let _ = self.layer.cast(LayerMsg::SendStateless { message, target });
     }
 }

@@ -4,16 +4,13 @@
 
 use crate::call::{established, CallCommand, CallMsg, CallState, Machine};
 use crate::error::EngineError;
-use crate::events::Event;
 use crate::media::MediaMsg;
 use ractor::ActorRef;
 use switchboard_actors::call::{
     EstablishedInput, EstablishedOutput, InCallEvent, Input, OutgoingInput,
 };
 use switchboard_actors::sdp::HoldKind;
-use switchboard_actors::sip::{HeaderName, Request};
 use switchboard_actors::transaction::{LayerMsg, TxEvent};
-use switchboard_actors::vocab::Target;
 
 impl CallState {
     /// The machine's timer fired.
@@ -200,65 +197,6 @@ impl CallState {
                 self.machine = Machine::Done;
             }
             _ => {}
-        }
-    }
-
-    /// Reports the call's new `state`.
-    pub(crate) fn emit(&mut self, state: &str, reason: Option<&str>, status: Option<u16>) {
-        self.events.emit(Event::Call {
-            call_id: self.call_id.clone(),
-            state: state.to_owned(),
-            direction: if self.outgoing {
-                "outgoing"
-            } else {
-                "incoming"
-            }
-            .to_owned(),
-            remote: self.remote.clone(),
-            display_name: None,
-            asserted_identity: None,
-            reason: reason.map(str::to_owned),
-            status,
-            account: self.account.clone(),
-        });
-    }
-
-    /// Starts a client transaction for `request` through the UA core.
-    pub(crate) fn send_request(&mut self, request: Request) {
-        let Some(target) = self.next_hop(&request) else {
-            tracing::warn!(method = %request.method, "no route for an in-call request");
-            return;
-        };
-        let _ = self.ua.cast(crate::ua::UaMsg::SendForCall {
-            request: Box::new(request),
-            target,
-            call_id: self.call_id.clone(),
-        });
-    }
-
-    /// Where `request` goes: the first Route, else its Request-URI; an outgoing call's
-    /// initial target while no dialog exists.
-    pub(crate) fn next_hop(&self, request: &Request) -> Option<Target> {
-        let route = request
-            .headers
-            .get(&HeaderName::Route)
-            .map(|v| v.as_str().to_owned());
-        let text = match route {
-            Some(r) => r
-                .split(',')
-                .next()
-                .unwrap_or_default()
-                .trim()
-                .trim_start_matches('<')
-                .split('>')
-                .next()
-                .unwrap_or_default()
-                .to_owned(),
-            None => request.uri.to_string(),
-        };
-        match crate::outbound::parse_target(&text).and_then(|u| crate::outbound::resolve(&u)) {
-            Ok(t) => Some(t),
-            Err(_) => self.target.clone(),
         }
     }
 }

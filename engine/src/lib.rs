@@ -37,6 +37,7 @@ pub mod call;
 mod call_api;
 mod call_events;
 mod call_media;
+mod call_out;
 mod call_run;
 mod call_up;
 pub mod children;

@@ -2,137 +2,22 @@
 //! events and answers them through their server transaction with the policy in
 //! [`crate::responder`]. An out-of-dialog INVITE becomes a call: the UA core is the call
 //! manager for now and spawns one linked call actor per call (`ua_calls`); it
-//! also keeps the pushes `Engine::handle_push` told it to expect. Dialogs take over
-//! in-dialog requests in the calls issue; this actor stays the fallback for the rest.
+//! also keeps the pushes `Engine::handle_push` told it to expect. In-dialog requests
+//! go to their call's actor by Call-ID (`ua_calls_route`); without a call they get 481.
 
 use crate::event_hub::EventSink;
 use crate::events::Event;
 use crate::stack::TransportRegistry;
-use crate::ua_client::{Outbound, RequestReply};
+use crate::ua_client::Outbound;
 use ractor::{Actor, ActorProcessingErr, ActorRef};
 use rand_chacha::ChaCha8Rng;
 use std::sync::{Arc, OnceLock};
-use switchboard_actors::sip::{Method, SipUri};
+use switchboard_actors::sip::Method;
 use switchboard_actors::transaction::{LayerMsg, TuEvent, TxEvent};
 
-/// Messages of the [`UaCore`] actor.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum UaMsg {
-    /// An event from the transaction layer.
-    Tu(TuEvent),
-    /// The embedder sends `method` to `uri` outside any dialog; the reply gets the final
-    /// response or why there is none.
-    Request {
-        /// The method (OPTIONS).
-        method: Method,
-        /// The Request-URI (and where it is sent).
-        uri: SipUri,
-        /// The outcome.
-        reply: RequestReply,
-    },
-    /// Replies with the number of requests waiting for a final response.
-    PendingCount(ractor::RpcReplyPort<usize>),
-    /// Send `request` to `target` through a new client transaction on `owner`'s behalf
-    /// (an account's REGISTER): the transaction's events go to `owner` (see
-    /// `ua_owned`).
-    SendFor {
-        /// The complete request (top Via branch left for the layer).
-        request: switchboard_actors::sip::Request,
-        /// Where it goes.
-        target: switchboard_actors::vocab::Target,
-        /// Who gets the transaction's outcome.
-        owner: ActorRef<crate::registration::AccountMsg>,
-    },
-    /// Expect the INVITE with `call_id` for `account` (a push came); the reply is false
-    /// for a duplicate push.
-    ExpectPush {
-        /// The pushed call's Call-ID.
-        call_id: String,
-        /// The caller, as the payload named them.
-        caller: String,
-        /// The account's AOR.
-        aor: String,
-        /// The account's actor.
-        account: ActorRef<crate::registration::AccountMsg>,
-        /// How long to wait for the INVITE.
-        wait: std::time::Duration,
-        /// Whether the push is new.
-        reply: ractor::RpcReplyPort<bool>,
-    },
-    /// A pushed call's wait ran out.
-    PushExpired {
-        /// Its Call-ID.
-        call_id: String,
-    },
-    /// The call `call_id` is over (its actor stops).
-    CallEnded {
-        /// The call's Call-ID.
-        call_id: String,
-    },
-    /// Start a client transaction for call `call_id` (its events go to the call).
-    SendForCall {
-        /// The request.
-        request: Box<switchboard_actors::sip::Request>,
-        /// Where it goes.
-        target: switchboard_actors::vocab::Target,
-        /// The call's Call-ID.
-        call_id: String,
-    },
-    /// The embedder dials; the reply gets the new call's Call-ID.
-    Dial {
-        /// What to dial.
-        dial: Box<crate::ua_dial::DialRequest>,
-        /// The outcome.
-        reply: ractor::RpcReplyPort<Result<String, crate::error::EngineError>>,
-    },
-    /// Replies with call `call_id`'s media report (`None`: no such call or no media).
-    CallMedia {
-        /// The call's Call-ID.
-        call_id: String,
-        /// The report.
-        reply: ractor::RpcReplyPort<Option<crate::media::MediaReport>>,
-    },
-    /// The embedder's command for call `call_id`.
-    CallCommand {
-        /// The call's Call-ID.
-        call_id: String,
-        /// What to do.
-        command: crate::call::CallCommand,
-        /// The outcome.
-        reply: ractor::RpcReplyPort<Result<(), crate::error::EngineError>>,
-    },
-    /// A pushed call's account may unregister now (see `ua_calls::RELEASE_AFTER`).
-    Linger {
-        /// Which ended call.
-        key: u64,
-    },
-    /// The embedder rejects the ringing call `call_id` with `code`.
-    RejectCall {
-        /// The call's Call-ID.
-        call_id: String,
-        /// The status (4xx–6xx).
-        code: u16,
-        /// The outcome (`UnknownCall` when no such call rings).
-        reply: ractor::RpcReplyPort<Result<(), crate::error::EngineError>>,
-    },
-    /// `owner` probes the flow to `remote` over `kind` (RFC 5626 keepalive): pongs and
-    /// STUN answers from there, and the connection's loss, go to it.
-    WatchFlow {
-        /// The transport.
-        kind: switchboard_actors::vocab::TransportKind,
-        /// The server's address.
-        remote: std::net::SocketAddr,
-        /// Who probes it.
-        owner: ActorRef<crate::registration::AccountMsg>,
-    },
-}
-
-impl From<TuEvent> for UaMsg {
-    fn from(e: TuEvent) -> UaMsg {
-        UaMsg::Tu(e)
-    }
-}
+#[path = "ua_msg.rs"]
+mod msg;
+pub use msg::UaMsg;
 
 /// What the [`UaCore`] starts with.
 pub struct UaArgs {

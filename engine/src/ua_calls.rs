@@ -7,12 +7,11 @@
 //! (unless another pushed call still needs the binding).
 
 use crate::call::{CallActor, CallArgs, CallMsg};
-use crate::call_events::ended_event;
 use crate::error::EngineError;
 use crate::event_hub::EventSink;
 use crate::registration::AccountMsg;
 use crate::ua::UaMsg;
-use ractor::{Actor, ActorId, ActorRef, RpcReplyPort};
+use ractor::{Actor, ActorRef, RpcReplyPort};
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::collections::{BTreeMap, VecDeque};
@@ -246,53 +245,6 @@ impl Calls {
             });
             self.lingering.insert(key, (account, timer));
         }
-    }
-
-    /// A call actor failed: the call ends with `internal_error` and the INVITE gets 500
-    /// (ignored by the transaction if a final response went out already).
-    pub(crate) fn failed(
-        &mut self,
-        actor: ActorId,
-        layer: &ActorRef<LayerMsg>,
-        events: &EventSink,
-    ) -> bool {
-        let gone: Vec<String> = self
-            .dialogs
-            .iter()
-            .filter(|(_, a)| a.get_id() == actor)
-            .map(|(c, _)| c.clone())
-            .collect();
-        for call_id in &gone {
-            self.dialogs.remove(call_id);
-        }
-        let Some(id) = self
-            .live
-            .iter()
-            .find(|(_, c)| c.actor.get_id() == actor)
-            .map(|(id, _)| *id)
-        else {
-            let found = !gone.is_empty();
-            for call_id in gone {
-                events.emit(ended_event(&call_id, "", "ended", "internal_error", None));
-            }
-            return found;
-        };
-        if let Some(call) = self.live.remove(&id) {
-            let account = call.pushed.as_ref().map(|(aor, _)| aor.clone());
-            events.emit(ended_event(
-                &call.call_id,
-                &call.remote,
-                "failed",
-                "internal_error",
-                account,
-            ));
-            let response = call.internal_error;
-            let _ = layer.cast(LayerMsg::SendResponse { id, response });
-            if let Some((_, account)) = call.pushed {
-                self.release(&account);
-            }
-        }
-        true
     }
 
     /// Calls ringing plus pushes waiting (they count as requests in flight).

@@ -1,9 +1,14 @@
-//! Routing to call actors by Call-ID: in-dialog requests, ACKs of our 2xx, the
-//! embedder's commands, and the client transactions calls start through the UA core.
+//! Routing to call actors by Call-ID: in-dialog requests (and the ACKs arriving on
+//! their server transactions), ACKs of our 2xx outside any transaction, the embedder's
+//! commands, the client transactions calls start through the UA core, and a call
+//! actor's failure.
 
 use super::Calls;
 use crate::call::{CallCommand, CallMsg};
+use crate::call_events::ended_event;
 use crate::error::EngineError;
+use crate::event_hub::EventSink;
+use ractor::ActorId;
 use ractor::{ActorRef, RpcReplyPort};
 use switchboard_actors::sip::Request;
 use switchboard_actors::transaction::{LayerMsg, TxEvent, TxId};
@@ -133,5 +138,52 @@ impl Calls {
             }
             None => drop(reply.send(Err(unknown()))),
         }
+    }
+
+    /// A call actor failed: the call ends with `internal_error` and the INVITE gets 500
+    /// (ignored by the transaction if a final response went out already).
+    pub(crate) fn failed(
+        &mut self,
+        actor: ActorId,
+        layer: &ActorRef<LayerMsg>,
+        events: &EventSink,
+    ) -> bool {
+        let gone: Vec<String> = self
+            .dialogs
+            .iter()
+            .filter(|(_, a)| a.get_id() == actor)
+            .map(|(c, _)| c.clone())
+            .collect();
+        for call_id in &gone {
+            self.dialogs.remove(call_id);
+        }
+        let Some(id) = self
+            .live
+            .iter()
+            .find(|(_, c)| c.actor.get_id() == actor)
+            .map(|(id, _)| *id)
+        else {
+            let found = !gone.is_empty();
+            for call_id in gone {
+                events.emit(ended_event(&call_id, "", "ended", "internal_error", None));
+            }
+            return found;
+        };
+        if let Some(call) = self.live.remove(&id) {
+            let account = call.pushed.as_ref().map(|(aor, _)| aor.clone());
+            events.emit(ended_event(
+                &call.call_id,
+                &call.remote,
+                "failed",
+                "internal_error",
+                account,
+            ));
+            let response = call.internal_error;
+            let _ = layer.cast(LayerMsg::SendResponse { id, response });
+            if let Some((_, account)) = call.pushed {
+                self.release(&account);
+            }
+        }
+        true
     }
 }

@@ -19,7 +19,6 @@ use switchboard_actors::call::{EstablishedCall, EstablishedInput, IncomingCall, 
 use switchboard_actors::sdp::SessionDescription;
 use switchboard_actors::transaction::{LayerMsg, TxId};
 use switchboard_actors::transport::net::Network;
-use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 #[path = "call_msg.rs"]
@@ -57,8 +56,7 @@ pub struct CallState {
     pub(crate) sending: bool,
     /// Our last SDP (the offer of an outgoing call, the answer of an incoming one).
     pub(crate) local_sdp: Option<SessionDescription>,
-    pub(crate) timer: Option<JoinHandle<()>>,
-    pub(crate) arming: u64,
+    pub(crate) timer: crate::one_timer::OneTimer,
     /// The last final status sent or received, for the events.
     pub(crate) status: Option<u16>,
     /// `call` span (field `call_id`) its work runs in.
@@ -86,23 +84,13 @@ impl CallState {
             myself.stop(None);
             return;
         }
-        if let Some(t) = self.timer.take() {
-            t.abort();
-        }
         let at = match &self.machine {
             Machine::In(m) => m.poll_timeout(),
             Machine::Out(m) => m.poll_timeout(),
             Machine::Up(m) => m.poll_timeout(),
             Machine::Done => None,
         };
-        if let Some(at) = at {
-            self.arming += 1;
-            let (arming, me) = (self.arming, myself.clone());
-            self.timer = Some(tokio::spawn(async move {
-                tokio::time::sleep_until(at).await;
-                let _ = me.send_message(CallMsg::Timer(arming));
-            }));
-        }
+        self.timer.arm(at, myself, CallMsg::Timer);
     }
 }
 
@@ -137,8 +125,7 @@ impl Actor for CallActor {
         let span = state.span.clone();
         let _in_span = span.enter();
         match msg {
-            CallMsg::Timer(arming) if arming == state.arming => {
-                state.timer = None;
+            CallMsg::Timer(arming) if state.timer.fired(arming) => {
                 state.on_timer(&myself).await;
             }
             CallMsg::Timer(_) => {}
@@ -164,9 +151,7 @@ impl Actor for CallActor {
         _myself: ActorRef<CallMsg>,
         state: &mut CallState,
     ) -> Result<(), ActorProcessingErr> {
-        if let Some(t) = state.timer.take() {
-            t.abort();
-        }
+        state.timer.disarm();
         if let Some(m) = state.media.take() {
             m.stop(None);
         }

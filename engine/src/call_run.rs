@@ -73,8 +73,7 @@ pub(crate) async fn initial(mut args: CallArgs, myself: &ActorRef<CallMsg>) -> C
         media,
         sending: true,
         local_sdp,
-        timer: None,
-        arming: 0,
+        timer: Default::default(),
         status: None,
         span,
     }

@@ -101,25 +101,6 @@ impl AccountState {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
-        if next == self.armed {
-            return;
-        }
-        self.disarm();
-        if let Some(at) = next {
-            self.arming += 1;
-            let (arming, me) = (self.arming, myself.clone());
-            self.armed = Some(at);
-            self.timer = Some(tokio::spawn(async move {
-                tokio::time::sleep_until(at).await;
-                let _ = me.send_message(AccountMsg::Timer(arming));
-            }));
-        }
-    }
-
-    pub(super) fn disarm(&mut self) {
-        if let Some(t) = self.timer.take() {
-            t.abort();
-        }
-        self.armed = None;
+        self.timer.arm(next, myself, AccountMsg::Timer);
     }
 }

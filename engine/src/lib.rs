@@ -54,6 +54,7 @@ pub mod lifecycle;
 pub mod media;
 pub mod media_ports;
 mod media_recv;
+mod one_timer;
 pub mod outbound;
 pub mod push;
 pub mod registration;

@@ -109,9 +109,7 @@ pub struct MediaState {
     socket: Arc<dyn UdpSocket>,
     local: SocketAddr,
     notify: MediaNotify,
-    timer: Option<JoinHandle<()>>,
-    armed: Option<Instant>,
-    arming: u64,
+    timer: crate::one_timer::OneTimer,
     gate: Gate,
     send_errors: u64,
     reader: JoinHandle<()>,
@@ -156,9 +154,7 @@ impl Actor for MediaActor {
             socket,
             local,
             notify,
-            timer: None,
-            armed: None,
-            arming: 0,
+            timer: Default::default(),
             gate,
             send_errors: 0,
             reader,
@@ -190,11 +186,7 @@ impl Actor for MediaActor {
                 state.gate.leave();
                 Input::Datagram { from, bytes }
             }
-            MediaMsg::Timer(arming) if arming == state.arming => {
-                state.timer = None;
-                state.armed = None;
-                Input::Tick
-            }
+            MediaMsg::Timer(arming) if state.timer.fired(arming) => Input::Tick,
             MediaMsg::Timer(_) => return Ok(()),
             MediaMsg::Stats(reply) => {
                 let _ = reply.send(state.report());
@@ -216,7 +208,7 @@ impl Actor for MediaActor {
         _myself: ActorRef<MediaMsg>,
         state: &mut MediaState,
     ) -> Result<(), ActorProcessingErr> {
-        state.disarm();
+        state.timer.disarm();
         state.reader.abort();
         if !state.session.is_stopped() {
             // Stopped by its supervisor: the owner still learns the session ended.
@@ -253,26 +245,7 @@ impl MediaState {
 
     fn arm(&mut self, myself: &ActorRef<MediaMsg>) {
         let next = self.session.poll_timeout();
-        if next == self.armed {
-            return;
-        }
-        self.disarm();
-        if let Some(at) = next {
-            self.arming += 1;
-            let (arming, me) = (self.arming, myself.clone());
-            self.armed = Some(at);
-            self.timer = Some(tokio::spawn(async move {
-                tokio::time::sleep_until(at).await;
-                let _ = me.send_message(MediaMsg::Timer(arming));
-            }));
-        }
-    }
-
-    fn disarm(&mut self) {
-        if let Some(t) = self.timer.take() {
-            t.abort();
-        }
-        self.armed = None;
+        self.timer.arm(next, myself, MediaMsg::Timer);
     }
 
     fn report(&self) -> MediaReport {

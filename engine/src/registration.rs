@@ -24,7 +24,6 @@ use switchboard_actors::transaction::TxEvent;
 use switchboard_actors::transport::KeepaliveReply;
 use switchboard_actors::vocab::Target;
 use tokio::sync::watch;
-use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 /// Messages of an [`AccountActor`].
@@ -106,9 +105,7 @@ pub struct AccountState {
     ua: ActorRef<UaMsg>,
     events: EventSink,
     registered: watch::Sender<bool>,
-    timer: Option<JoinHandle<()>>,
-    armed: Option<Instant>,
-    arming: u64,
+    timer: crate::one_timer::OneTimer,
     /// The engine's shutdown waits for the unregistration on this.
     closing: Option<RpcReplyPort<()>>,
     /// Set by `Disconnect` when the account was wanted registered.
@@ -163,9 +160,7 @@ impl Actor for AccountActor {
             ua: args.ua,
             events: args.events,
             registered: args.registered,
-            timer: None,
-            armed: None,
-            arming: 0,
+            timer: Default::default(),
             closing: None,
             reconnect: false,
             span,
@@ -208,9 +203,7 @@ impl Actor for AccountActor {
                     state.feed(&myself, input);
                 }
             }
-            AccountMsg::Timer(arming) if arming == state.arming => {
-                state.timer = None;
-                state.armed = None;
+            AccountMsg::Timer(arming) if state.timer.fired(arming) => {
                 let timers = [Work::Reg(Input::Timer), Work::Ka(KeepaliveInput::Timer)];
                 state.run(&myself, timers);
             }
@@ -252,7 +245,7 @@ impl Actor for AccountActor {
         _myself: ActorRef<AccountMsg>,
         state: &mut AccountState,
     ) -> Result<(), ActorProcessingErr> {
-        state.disarm();
+        state.timer.disarm();
         state.registered.send_replace(false);
         Ok(())
     }

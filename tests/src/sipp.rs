@@ -66,11 +66,14 @@ pub struct SippOutcome {
     pub ok: Option<u64>,
     /// Failed calls.
     pub failed: Option<u64>,
+    /// Retransmissions SIPp sent.
+    pub retransmissions: Option<u64>,
 }
 
 impl SippRegistrar {
     /// Starts `calls` registrar calls for `user`/`password` over `transport` (`udp` or
-    /// `tcp`), alive at most `max_secs`; returns once SIPp holds its port (≤ 10 s).
+    /// `tcp`), alive at most `max_secs`; returns once SIPp holds its port (≤ 10 s). Every
+    /// message is traced to `messages.log` (see [`SippRegistrar::logs`]).
     pub fn start(
         name: &str,
         transport: &str,
@@ -78,6 +81,20 @@ impl SippRegistrar {
         user: &str,
         password: &str,
         max_secs: u32,
+    ) -> Self {
+        Self::start_traced(name, transport, calls, user, password, max_secs, true)
+    }
+
+    /// [`SippRegistrar::start`], with the message trace on or off (off for load: it
+    /// writes every message to disk).
+    pub fn start_traced(
+        name: &str,
+        transport: &str,
+        calls: u32,
+        user: &str,
+        password: &str,
+        max_secs: u32,
+        trace_messages: bool,
     ) -> Self {
         require_sipp();
         let port = free_port();
@@ -101,7 +118,11 @@ impl SippRegistrar {
                 "-timeout_error",
             ])
             .args(["-trace_stat", "-stf", "stat.csv", "-fd", "1"])
-            .args(["-trace_msg", "-message_file", "messages.log"])
+            .args(if trace_messages {
+                &["-trace_msg", "-message_file", "messages.log"][..]
+            } else {
+                &[]
+            })
             .args(["-trace_err", "-error_file", "errors.log"])
             .current_dir(&dir)
             .stdin(Stdio::null())
@@ -180,6 +201,7 @@ impl SippRegistrar {
             code,
             ok: col("SuccessfulCall(C)"),
             failed: col("FailedCall(C)"),
+            retransmissions: col("Retransmissions(C)"),
         }
     }
 }

@@ -19,10 +19,10 @@ use switchboard::{
     Account, AccountConfig, Engine, EngineConfig, Event, EventStream, TransportKind,
 };
 use switchboard_actors::sip::auth::Password;
+use switchboard_tests::sipp::SippRegistrar;
 use tokio::time::Instant;
 
 mod cpu;
-mod sipp;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Peer {
@@ -135,7 +135,15 @@ async fn one_run(args: &Args, seed: u64) -> (Phase, Phase) {
     };
     // SIPp: one call per registration and one per unregistration.
     let registrar = match args.peer {
-        Peer::Sipp => Some(sipp::Registrar::start(tflag, 2 * n, 2 * args.max_secs + 30)),
+        Peer::Sipp => Some(SippRegistrar::start_traced(
+            "reg-rate",
+            tflag,
+            2 * n,
+            "alice",
+            "alice-pw",
+            u32::try_from(2 * args.max_secs + 30).unwrap_or(u32::MAX),
+            false,
+        )),
         Peer::Kamailio => None,
     };
     let port = registrar.as_ref().map_or(5070, |r| r.port);
@@ -169,9 +177,16 @@ async fn one_run(args: &Args, seed: u64) -> (Phase, Phase) {
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let unreg = phase(&accounts, &mut events, args.window, limit, false).await;
     let _ = tokio::time::timeout(Duration::from_secs(10), engine.shutdown()).await;
-    if let Some(r) = registrar {
-        let outcome = r.finish(Duration::from_secs(10));
-        println!("  sipp: {outcome}");
+    if let Some(mut r) = registrar {
+        let o = r.wait(Duration::from_secs(10));
+        let num = |v: Option<u64>| v.map_or("?".to_owned(), |v| v.to_string());
+        println!(
+            "  sipp: exit {:?}, ok {}, failed {}, retransmissions {}",
+            o.code,
+            num(o.ok),
+            num(o.failed),
+            num(o.retransmissions)
+        );
     }
     (reg, unreg)
 }

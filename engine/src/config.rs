@@ -57,7 +57,50 @@ pub struct EngineConfig {
     pub mailbox: MailboxBounds,
     /// How failed children are restarted.
     pub restart: RestartConfig,
+    /// The call manager's policies: call limit, over-limit and cellular behaviour.
+    pub calls: CallsConfig,
 }
+
+/// The call manager's policies (TOML `[calls]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CallsConfig {
+    /// How many calls may be alive at once (ringing, dialling, active or held); ≥ 1,
+    /// default 2.
+    pub call_limit: u32,
+    /// What an incoming call beyond the limit gets: `reject486` (default) or `ignore`.
+    pub over_limit: OverLimit,
+    /// What an answered cellular call does to the SIP call in conversation:
+    /// `end_call` (default), `hold_and_resume` or `hold_and_leave`.
+    pub cellular: CellularPolicy,
+    /// How long an incoming call rings before it is missed (480), in seconds; 1..=600,
+    /// default 60.
+    pub ring_timeout_secs: u32,
+}
+
+impl Default for CallsConfig {
+    fn default() -> Self {
+        CallsConfig {
+            call_limit: switchboard_actors::admission::DEFAULT_CALL_LIMIT,
+            over_limit: OverLimit::default(),
+            cellular: CellularPolicy::default(),
+            ring_timeout_secs: 60,
+        }
+    }
+}
+
+impl CallsConfig {
+    /// The admission machine's settings.
+    pub fn admission(&self) -> AdmissionConfig {
+        AdmissionConfig {
+            call_limit: self.call_limit,
+            over_limit: self.over_limit,
+            cellular: self.cellular,
+        }
+    }
+}
+
+pub use switchboard_actors::admission::{AdmissionConfig, CellularPolicy, OverLimit};
 
 /// One SIP listener.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -172,6 +215,7 @@ impl Default for EngineConfig {
             event_channel_bound: 1024,
             mailbox: MailboxBounds::default(),
             restart: RestartConfig::default(),
+            calls: CallsConfig::default(),
         }
     }
 }

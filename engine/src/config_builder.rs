@@ -52,6 +52,30 @@ impl EngineConfigBuilder {
         self
     }
 
+    /// Sets the call limit (calls alive at once, ≥ 1; default 2).
+    pub fn call_limit(mut self, limit: u32) -> Self {
+        self.0.calls.call_limit = limit;
+        self
+    }
+
+    /// Sets what an incoming call beyond the call limit gets (486 or nothing).
+    pub fn over_limit(mut self, over: crate::config::OverLimit) -> Self {
+        self.0.calls.over_limit = over;
+        self
+    }
+
+    /// Sets what an answered cellular call does to the SIP call in conversation.
+    pub fn cellular_policy(mut self, policy: crate::config::CellularPolicy) -> Self {
+        self.0.calls.cellular = policy;
+        self
+    }
+
+    /// Sets how long an incoming call rings before it is missed (seconds).
+    pub fn ring_timeout_secs(mut self, secs: u32) -> Self {
+        self.0.calls.ring_timeout_secs = secs;
+        self
+    }
+
     /// Sets T1, T2 and T4 (milliseconds).
     pub fn timers(mut self, t1: u64, t2: u64, t4: u64) -> Self {
         self.0.timers = SipTimers { t1, t2, t4 };

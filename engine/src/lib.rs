@@ -83,6 +83,7 @@ pub use account_handle::Account;
 pub use call_api::DialOptions;
 pub use children::{ChildKind, SpawnedTransport, TransportContext, TransportSpawner};
 pub use clock::{ManualClock, SystemClock, WallClock};
+pub use config::{CallsConfig, CellularPolicy, OverLimit};
 pub use config::{EngineConfig, EngineConfigBuilder, ListenerConfig, TlsFiles};
 pub use engine::{Engine, EngineBuilder};
 pub use error::EngineError;

@@ -78,6 +78,12 @@ impl EngineConfig {
         if self.mailbox.transaction == 0 {
             return Err(invalid("mailbox.transaction", "must be at least 1"));
         }
+        if self.calls.call_limit == 0 {
+            return Err(invalid("calls.call_limit", "must be at least 1"));
+        }
+        if !(1..=600).contains(&self.calls.ring_timeout_secs) {
+            return Err(invalid("calls.ring_timeout_secs", "must be 1..=600"));
+        }
         let r = &self.restart;
         if r.window_ms == 0 {
             return Err(invalid("restart.window_ms", "must be at least 1"));

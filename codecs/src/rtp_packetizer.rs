@@ -89,6 +89,19 @@ impl RtpSender {
         })
     }
 
+    /// Switches the payload type (the offer/answer settled on another codec); the
+    /// next packet starts a talkspurt. Refused above 127.
+    pub fn set_payload_type(&mut self, payload_type: u8) -> Result<(), RtpError> {
+        if payload_type > 127 {
+            return Err(RtpError::PayloadType(payload_type));
+        }
+        if payload_type != self.payload_type {
+            self.payload_type = payload_type;
+            self.mark_next = true;
+        }
+        Ok(())
+    }
+
     /// Builds the next packet carrying `payload`, which covers `samples`
     /// sampling periods (160 for 20 ms of G.711); advances sequence number and
     /// timestamp.

@@ -23,7 +23,7 @@ use tokio::time::Instant;
 
 #[path = "call_msg.rs"]
 mod msg;
-pub use msg::{CallArgs, CallCommand, CallMsg, CallStart};
+pub use msg::{CallArgs, CallCommand, CallMsg, CallSnapshot, CallStart, Progress};
 
 /// The machine a call is in.
 pub(crate) enum Machine {
@@ -61,6 +61,18 @@ pub struct CallState {
     pub(crate) status: Option<u16>,
     /// `call` span (field `call_id`) its work runs in.
     pub(crate) span: tracing::Span,
+    /// Outgoing: the INVITE may go (admission said so).
+    pub(crate) admitted: bool,
+    /// Ignored beyond the call limit: nothing sent, nothing reported after `missed`.
+    pub(crate) silent: bool,
+    /// The hold or resume in flight, reported to admission when it settles.
+    pub(crate) switching: Option<Progress>,
+    /// The reason admission gave for ending the call (replaces the machine's).
+    pub(crate) end_override: Option<switchboard_actors::admission::EndReason>,
+    /// Our audio is muted.
+    pub(crate) muted: bool,
+    /// The peer holds us.
+    pub(crate) remote_hold: bool,
 }
 
 /// One call's shell.

@@ -14,6 +14,8 @@ fn event(call_id: &str, caller: &Caller, state: &str, account: Option<String>) -
         asserted_identity: caller.asserted.clone(),
         reason: None,
         status: None,
+        by: None,
+        early_media: None,
         account,
     }
 }

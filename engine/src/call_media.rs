@@ -11,7 +11,7 @@ use std::sync::Arc;
 use switchboard_actors::media::MediaConfig;
 use switchboard_actors::sdp::{Direction, LocalMedia, Negotiated, PayloadFormat};
 use switchboard_actors::transport::net::Network;
-use switchboard_codecs::{Law, NullSink, Tone};
+use switchboard_codecs::{AudioSource, Law, NullSink, Tone, WavSource};
 
 /// Our audio: PCMU then PCMA, receiving on `address:port`, sendrecv.
 pub(crate) fn local_media(address: IpAddr, port: u16) -> LocalMedia {
@@ -34,14 +34,29 @@ pub(crate) fn law_of(negotiated: Option<&Negotiated>) -> Law {
         .unwrap_or(Law::Mu)
 }
 
-/// Spawns the media actor under `owner`, bound on `ip` (ephemeral port), sending a
-/// 440 Hz tone to `remote` (unspecified: nowhere yet) with `law`; returns it and the
+/// What a call sends: the WAV file when it has one (checked by `dial`; a file that
+/// went bad since sends the tone), else a 440 Hz tone.
+pub(crate) fn source(file: Option<&std::path::Path>) -> Box<dyn AudioSource + Send> {
+    if let Some(path) = file {
+        match WavSource::open(path, 8000) {
+            Ok(wav) => return Box::new(wav),
+            Err(e) => {
+                tracing::warn!(path = %path.display(), error = %e, "audio file unusable: tone")
+            }
+        }
+    }
+    Box::new(Tone::new(440.0, 4000, 8000))
+}
+
+/// Spawns the media actor under `owner`, bound on `ip` (ephemeral port), sending
+/// `source` to `remote` (unspecified: nowhere yet) with `law`; returns it and the
 /// bound address.
 pub(crate) async fn spawn_media(
     network: Arc<dyn Network>,
     ip: IpAddr,
     remote: SocketAddr,
     law: Law,
+    source: Box<dyn AudioSource + Send>,
     rng: &mut ChaCha8Rng,
     owner: ActorCell,
 ) -> Option<(ActorRef<MediaMsg>, SocketAddr)> {
@@ -49,7 +64,7 @@ pub(crate) async fn spawn_media(
         network,
         config: MediaConfig::new(law, SocketAddr::new(ip, 0), remote),
         ports: None,
-        source: Box::new(Tone::new(440.0, 4000, 8000)),
+        source,
         sink: Box::new(NullSink::new(8000)),
         rng: ChaCha8Rng::seed_from_u64(rng.next_u64()),
         notify: Arc::new(|e| tracing::trace!(?e, "media event")),

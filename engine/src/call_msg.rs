@@ -28,6 +28,42 @@ pub enum CallCommand {
     Resume,
     /// Send DTMF digits (INFO).
     Dtmf(String),
+    /// Stop sending audio (no signalling).
+    Mute,
+    /// Send audio again.
+    Unmute,
+    /// Stop alerting the user; the caller keeps hearing ringing until it gives up or the
+    /// ring timer fires (then the call is missed, reason `ignored`).
+    Ignore,
+}
+
+/// What a call reports to the call manager (admission), besides its end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// The outgoing call was answered.
+    Connected,
+    /// Our hold re-INVITE was accepted.
+    HoldDone,
+    /// Our hold re-INVITE failed.
+    HoldFailed,
+    /// Our resume re-INVITE was accepted.
+    ResumeDone,
+    /// Our resume re-INVITE failed.
+    ResumeFailed,
+}
+
+/// A live call's state, for `Call::is_on_hold` and friends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CallSnapshot {
+    /// `ringing`, `dialling`, `confirmed` or `ended`.
+    pub phase: &'static str,
+    /// We put the peer on hold.
+    pub on_hold: bool,
+    /// The peer put us on hold.
+    pub remote_hold: bool,
+    /// Our audio is muted.
+    pub muted: bool,
 }
 
 /// Messages of a [`CallActor`](super::CallActor).
@@ -57,6 +93,12 @@ pub enum CallMsg {
     },
     /// Replies with the call's Call-ID.
     Id(RpcReplyPort<String>),
+    /// Admission let the outgoing call go: send the INVITE.
+    Proceed,
+    /// Admission ends the call (BYE, CANCEL, or 480 while ringing here) with `reason`.
+    End(switchboard_actors::admission::EndReason),
+    /// Replies with the call's state.
+    Snapshot(RpcReplyPort<CallSnapshot>),
     /// Replies with the media session's report (`None`: no media).
     Media(RpcReplyPort<Option<MediaReport>>),
     /// An event of the incoming INVITE's server transaction.
@@ -126,4 +168,14 @@ pub struct CallArgs {
     pub contact: String,
     /// The callee, for the events of an outgoing call.
     pub remote: String,
+    /// Outgoing: admission let it go (send the INVITE at once); otherwise it waits for
+    /// [`CallMsg::Proceed`].
+    pub admitted: bool,
+    /// Incoming beyond the call limit with `over_limit = ignore`: no 180, no
+    /// `incoming` event; reported `missed` (`call_limit`) at once.
+    pub silent: bool,
+    /// Whether the call carries audio (off: `a=inactive`, no RTP sent).
+    pub audio: bool,
+    /// A WAV file to send instead of the tone.
+    pub audio_file: Option<std::path::PathBuf>,
 }

@@ -6,6 +6,7 @@ use crate::call::{CallMsg, CallState, Machine};
 use crate::call_media::local_media;
 use crate::events::Event;
 use ractor::ActorRef;
+use switchboard_actors::admission::{EndReason, Side};
 use switchboard_actors::call::{
     EstablishedCall, EstablishedConfig, OutgoingEvent, OutgoingInput, OutgoingOutput,
 };
@@ -45,30 +46,33 @@ impl CallState {
         for e in events {
             match e {
                 OutgoingEvent::Calling => self.emit("calling", None, None),
-                OutgoingEvent::Ringing { status, .. } => self.emit("ringing", None, Some(status)),
+                OutgoingEvent::Ringing {
+                    status,
+                    early_media,
+                    ..
+                } => self.emit_with("ringing", None, Some(status), None, Some(early_media)),
                 OutgoingEvent::Confirmed { sdp, .. } => {
                     let negotiated = match (&self.local_sdp, SessionDescription::parse(&sdp)) {
                         (Some(ours), Ok(theirs)) => accept_answer(ours, &theirs).ok(),
                         _ => None,
                     };
                     if let (Some(n), Some(media)) = (&negotiated, &self.media) {
+                        let law = crate::call_media::law_of(Some(n));
+                        let _ = media.cast(crate::media::MediaMsg::SetLaw(law));
                         let _ = media.cast(crate::media::MediaMsg::SetRemote(n.remote));
                     }
                     self.emit("confirmed", None, Some(200));
+                    self.report(crate::call::Progress::Connected);
                     self.establish(negotiated);
                 }
                 OutgoingEvent::Ended { reason, status } => {
-                    self.ended_out(reason.as_str(), status);
+                    self.emit_end(reason, status);
                     self.machine = Machine::Done;
                 }
                 _ => {}
             }
         }
         self.settle(myself);
-    }
-
-    pub(crate) fn ended_out(&mut self, reason: &str, status: Option<u16>) {
-        self.emit("ended", Some(reason), status);
     }
 
     /// Hands the confirmed dialog to an [`EstablishedCall`].
@@ -112,6 +116,29 @@ impl CallState {
 
     /// Reports the call's new `state`.
     pub(crate) fn emit(&mut self, state: &str, reason: Option<&str>, status: Option<u16>) {
+        self.emit_with(state, reason, status, None, None);
+    }
+
+    /// Reports the call's end: admission's reason if it ended the call, else `reason`;
+    /// a normal end names who hung up.
+    pub(crate) fn emit_end(&mut self, reason: EndReason, status: Option<u16>) {
+        let reason = self.end_override.take().unwrap_or(reason);
+        let by = reason.by().map(|side| match side {
+            Side::Local => "local",
+            Side::Remote => "remote",
+        });
+        self.emit_with("ended", Some(reason.as_str()), status, by, None);
+    }
+
+    /// Reports `state` with every field.
+    pub(crate) fn emit_with(
+        &mut self,
+        state: &str,
+        reason: Option<&str>,
+        status: Option<u16>,
+        by: Option<&str>,
+        early_media: Option<bool>,
+    ) {
         self.events.emit(Event::Call {
             call_id: self.call_id.clone(),
             state: state.to_owned(),
@@ -126,6 +153,8 @@ impl CallState {
             asserted_identity: None,
             reason: reason.map(str::to_owned),
             status,
+            by: by.map(str::to_owned),
+            early_media,
             account: self.account.clone(),
         });
     }

@@ -3,6 +3,7 @@
 //! the answer with SDP (media spawned for the negotiated codec), the ACK.
 
 use crate::call::{CallArgs, CallMsg, CallStart, CallState, Machine};
+use crate::call_events::ended_event;
 use crate::call_media::{law_of, local_media, spawn_media};
 use ractor::ActorRef;
 use std::net::SocketAddr;
@@ -26,11 +27,13 @@ pub(crate) async fn initial(mut args: CallArgs, myself: &ActorRef<CallMsg>) -> C
         CallStart::Outgoing { mut config, target } => {
             let nowhere = SocketAddr::new(unspecified(args.local_ip), 0);
             let (net, cell) = (args.network.clone(), myself.get_cell());
+            let source = crate::call_media::source(args.audio_file.as_deref());
             let spawned = spawn_media(
                 net,
                 args.local_ip,
                 nowhere,
                 law_of(None),
+                source,
                 &mut args.rng,
                 cell,
             )
@@ -38,7 +41,11 @@ pub(crate) async fn initial(mut args: CallArgs, myself: &ActorRef<CallMsg>) -> C
             let port = spawned.as_ref().map_or(0, |(_, local)| local.port());
             media = spawned.map(|(m, _)| m);
             let origin = Origin::new_session(&mut args.rng, "switchboard", args.local_ip);
-            let sdp = offer(&origin, &local_media(args.local_ip, port));
+            let mut ours = local_media(args.local_ip, port);
+            if !args.audio {
+                ours.direction = switchboard_actors::sdp::Direction::Inactive;
+            }
+            let sdp = offer(&origin, &ours);
             config.offer = sdp.to_bytes().into();
             local_sdp = Some(sdp);
             let rng = rand::SeedableRng::seed_from_u64(rand::RngCore::next_u64(&mut args.rng));
@@ -76,6 +83,12 @@ pub(crate) async fn initial(mut args: CallArgs, myself: &ActorRef<CallMsg>) -> C
         timer: Default::default(),
         status: None,
         span,
+        admitted: args.admitted,
+        silent: args.silent,
+        switching: None,
+        end_override: None,
+        muted: false,
+        remote_hold: false,
     }
 }
 
@@ -91,11 +104,24 @@ impl CallState {
     pub(crate) async fn begin(&mut self, myself: &ActorRef<CallMsg>) {
         if let Machine::Out(_) = self.machine {
             if self.media.is_none() {
-                self.ended_out("internal_error", None);
+                self.emit_end(
+                    switchboard_actors::admission::EndReason::InternalError,
+                    None,
+                );
                 self.machine = Machine::Done;
                 return self.settle(myself);
             }
+            if !self.admitted {
+                return self.settle(myself); // waits for CallMsg::Proceed
+            }
             return self.feed_out(myself, Some(OutgoingInput::Start)).await;
+        }
+        if self.silent {
+            let (id, remote, account) = (&self.call_id, &self.remote, self.account.clone());
+            self.events
+                .emit(ended_event(id, remote, "missed", "call_limit", account));
+            self.feed_in(myself, Some(Input::Ignore)).await;
+            return;
         }
         self.feed_in(myself, None).await;
     }
@@ -136,9 +162,19 @@ impl CallState {
         for e in events {
             let confirmed = e == CallEvent::Confirmed;
             let event = match &self.machine {
-                Machine::In(m) => {
-                    crate::call_events::call_event(m, e, self.status, self.account.clone())
-                }
+                _ if self.silent => continue, // reported missed when it arrived
+                Machine::In(m) => match (self.end_override, &e) {
+                    (Some(reason), CallEvent::Rejected(_)) => {
+                        let account = self.account.clone();
+                        let (id, from) = (m.call_id(), &m.caller().uri);
+                        let mut ev = ended_event(id, from, "missed", reason.as_str(), account);
+                        if let crate::events::Event::Call { status, .. } = &mut ev {
+                            *status = self.status;
+                        }
+                        ev
+                    }
+                    _ => crate::call_events::call_event(m, e, self.status, self.account.clone()),
+                },
                 _ => continue,
             };
             self.events.emit(event);
@@ -179,6 +215,7 @@ impl CallState {
             self.local_ip,
             negotiated.remote,
             law,
+            crate::call_media::source(None),
             &mut self.rng,
             cell,
         );

@@ -2,7 +2,7 @@
 //! requests and transaction events, the embedder's commands, and the established
 //! call's outputs (requests through the UA core, responses, ACKs, events).
 
-use crate::call::{established, CallCommand, CallMsg, CallState, Machine};
+use crate::call::{established, CallCommand, CallMsg, CallState, Machine, Progress};
 use crate::error::EngineError;
 use crate::media::MediaMsg;
 use ractor::ActorRef;
@@ -36,6 +36,9 @@ impl CallState {
 
     /// A routed message.
     pub(crate) async fn on_msg(&mut self, myself: &ActorRef<CallMsg>, msg: CallMsg) {
+        let Some(msg) = self.on_gate(myself, msg).await else {
+            return;
+        };
         let input = match (msg, &self.machine) {
             (CallMsg::Cancel { id, request }, Machine::In(_)) => {
                 self.cancel_tx = Some(id);
@@ -116,10 +119,26 @@ impl CallState {
                 self.feed_in(myself, Some(Input::Reject(603))).await;
                 return Ok(());
             }
+            (CallCommand::Ignore, Machine::In(_)) => {
+                self.feed_in(myself, Some(Input::Ignore)).await;
+                return Ok(());
+            }
             (CallCommand::Hangup, Machine::Up(_)) => EstablishedInput::Hangup,
-            (CallCommand::Hold, Machine::Up(_)) => EstablishedInput::Hold(HoldKind::SendOnly),
-            (CallCommand::Resume, Machine::Up(_)) => EstablishedInput::Resume,
+            (CallCommand::Hold, Machine::Up(_)) => {
+                self.switching = Some(Progress::HoldDone);
+                EstablishedInput::Hold(HoldKind::SendOnly)
+            }
+            (CallCommand::Resume, Machine::Up(_)) => {
+                self.switching = Some(Progress::ResumeDone);
+                EstablishedInput::Resume
+            }
             (CallCommand::Dtmf(d), Machine::Up(_)) => EstablishedInput::SendDtmf(d),
+            (CallCommand::Mute, Machine::Up(_)) => EstablishedInput::Mute,
+            (CallCommand::Unmute, Machine::Up(_)) => EstablishedInput::Unmute,
+            (c @ (CallCommand::Mute | CallCommand::Unmute), Machine::Out(_)) => {
+                self.set_muted(matches!(c, CallCommand::Mute));
+                return Ok(());
+            }
             _ => return Err(self.bad_state()),
         };
         established(self, input);
@@ -186,18 +205,59 @@ impl CallState {
             }
         };
         match e {
-            InCallEvent::Held(_) => self.emit("held", None, None),
-            InCallEvent::Resumed => self.emit("resumed", None, None),
-            InCallEvent::RemoteHold => self.emit("remote_hold", None, None),
-            InCallEvent::RemoteResume => self.emit("remote_resume", None, None),
+            InCallEvent::Held(_) => {
+                self.emit("held", None, None);
+                self.settled_switch(true);
+            }
+            InCallEvent::Resumed => {
+                self.emit("resumed", None, None);
+                self.settled_switch(true);
+            }
+            InCallEvent::ReinviteFailed(status) => {
+                let state = match self.switching {
+                    Some(Progress::HoldDone) => "hold_failed",
+                    Some(Progress::ResumeDone) => "resume_failed",
+                    _ => "reinvite_failed",
+                };
+                self.emit(state, None, Some(status));
+                self.settled_switch(false);
+            }
+            InCallEvent::RemoteHold => {
+                self.remote_hold = true;
+                self.emit("remote_hold", None, None);
+            }
+            InCallEvent::RemoteResume => {
+                self.remote_hold = false;
+                self.emit("remote_resume", None, None);
+            }
+            InCallEvent::Muted => self.set_muted(true),
+            InCallEvent::Unmuted => self.set_muted(false),
             InCallEvent::DtmfReceived(d) => self.emit("dtmf", Some(&d.to_string()), None),
             InCallEvent::MediaChanged(n) => tell(MediaMsg::SetRemote(n.remote)),
             InCallEvent::Ended { reason, status } => {
-                self.emit("ended", Some(reason.as_str()), status);
+                self.emit_end(reason, status);
                 self.machine = Machine::Done;
             }
             _ => {}
         }
+    }
+}
+
+impl CallState {
+    /// Mutes or unmutes our audio and reports it.
+    fn set_muted(&mut self, muted: bool) {
+        if muted == self.muted {
+            return;
+        }
+        self.muted = muted;
+        if let Some(m) = &self.media {
+            let _ = m.cast(if muted {
+                MediaMsg::Mute
+            } else {
+                MediaMsg::Unmute
+            });
+        }
+        self.emit(if muted { "muted" } else { "unmuted" }, None, None);
     }
 }
 

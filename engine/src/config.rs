@@ -76,6 +76,10 @@ pub struct CallsConfig {
     /// How long an incoming call rings before it is missed (480), in seconds; 1..=600,
     /// default 60.
     pub ring_timeout_secs: u32,
+    /// Only one call in conversation at a time (default `true`): answering, dialling or
+    /// resuming holds the active call first. `false` for an answering service or a load
+    /// target, where every call may be active at once.
+    pub single_active: bool,
 }
 
 impl Default for CallsConfig {
@@ -85,6 +89,7 @@ impl Default for CallsConfig {
             over_limit: OverLimit::default(),
             cellular: CellularPolicy::default(),
             ring_timeout_secs: 60,
+            single_active: true,
         }
     }
 }
@@ -96,6 +101,7 @@ impl CallsConfig {
             call_limit: self.call_limit,
             over_limit: self.over_limit,
             cellular: self.cellular,
+            single_active: self.single_active,
         }
     }
 }

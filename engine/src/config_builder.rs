@@ -70,6 +70,13 @@ impl EngineConfigBuilder {
         self
     }
 
+    /// Whether only one call is in conversation at a time (default `true`; `false`
+    /// for an answering service or a load target).
+    pub fn single_active(mut self, single: bool) -> Self {
+        self.0.calls.single_active = single;
+        self
+    }
+
     /// Sets how long an incoming call rings before it is missed (seconds).
     pub fn ring_timeout_secs(mut self, secs: u32) -> Self {
         self.0.calls.ring_timeout_secs = secs;

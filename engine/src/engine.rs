@@ -278,12 +278,12 @@ impl Engine {
         }
     }
 
-    pub(crate) fn supervisor(&self) -> &ActorRef<SupervisorMsg> {
-        &self.supervisor
-    }
-
-    pub(crate) fn gone_error(&self) -> EngineError {
-        self.gone()
+    /// The way to the UA core, for call handles.
+    pub(crate) fn link(&self) -> crate::call_handle::UaLink {
+        crate::call_handle::UaLink {
+            supervisor: self.supervisor.clone(),
+            state: self.state.clone(),
+        }
     }
 
     fn gone(&self) -> EngineError {

@@ -9,7 +9,10 @@
 //! | [`RequestTimeout`](EngineError::RequestTimeout) | the peer or the network (no final response: Timer B/F) | retry later |
 //! | [`RequestTransport`](EngineError::RequestTransport) | the network (the transport failed to deliver, RFC 3261 §17.1.4) | retry later |
 //! | [`Push`](EngineError::Push) | the embedder / app backend (a malformed push, or no registration-free account for it) | fix the named field or add the account |
-//! | [`UnknownCall`](EngineError::UnknownCall) | the embedder (no ringing call with that Call-ID: it ended meanwhile) | nothing |
+//! | [`UnknownCall`](EngineError::UnknownCall) | the embedder (no call with that Call-ID in a state for the request: it ended meanwhile) | nothing |
+//! | [`CallRefused`](EngineError::CallRefused) | the user's situation (call limit, cellular call, paused, a switch in progress) | wait, or end a call |
+//! | [`AudioFile`](EngineError::AudioFile) | the embedder / user (the WAV file to send is unreadable or not 16-bit mono 8 kHz) | fix the file |
+//! | [`WrongTargetKind`](EngineError::WrongTargetKind) | the embedder (a number to `dial`, a URI to `dial_number`) | call the other method |
 //! | [`Account`](EngineError::Account) | the embedder / user (an account field breaks the grammar) | fix the named field |
 //! | [`Config`](EngineError::Config) | the embedder / user (bad configuration) | fix the named field |
 //! | [`Bind`](EngineError::Bind) | the environment (address in use, no permission, no such interface) | pick another address |
@@ -116,11 +119,33 @@ pub enum EngineError {
     /// `Account::set_session_token`); the error names the field.
     #[error("{0}")]
     Push(#[from] crate::push::PushError),
-    /// No call with this Call-ID is waiting for an answer (`reject_call`).
-    #[error("no ringing call with Call-ID `{call_id}`")]
+    /// No call with this Call-ID is in a state for the request (it ended meanwhile,
+    /// or e.g. `answer` on a call that does not ring).
+    #[error("no call with Call-ID `{call_id}` can do that now")]
     UnknownCall {
         /// The Call-ID as given.
         call_id: String,
+    },
+    /// The call manager refused the request: the call limit, a cellular call, the
+    /// engine paused, another call being switched.
+    #[error("call refused: {0}")]
+    CallRefused(#[from] switchboard_actors::admission::AdmissionError),
+    /// The audio file to send cannot be used.
+    #[error("audio file {path}: {source}")]
+    AudioFile {
+        /// The file.
+        path: PathBuf,
+        /// Why (unreadable, not 16-bit mono 8 kHz WAV…).
+        #[source]
+        source: switchboard_codecs::WavError,
+    },
+    /// `dial` got a telephone number, or `dial_number` a SIP URI.
+    #[error("`{target}` is not a {expected}")]
+    WrongTargetKind {
+        /// The target as given.
+        target: String,
+        /// What the method takes: `SIP URI` or `telephone number`.
+        expected: &'static str,
     },
 }
 

@@ -143,11 +143,20 @@ pub enum Event {
         #[serde(skip_serializing_if = "Option::is_none")]
         retry_in_ms: Option<u64>,
     },
-    /// A call moved. Today incoming calls only: `state` is `incoming` (ringing here,
-    /// 180 sent), `missed` (`reason` `cancelled`, `no_answer`, or `not_delivered` when
-    /// a push's INVITE never came), `rejected` (with `status`) or `failed` (`reason`
-    /// `transport` or `internal_error`). The calls issue adds answering and outgoing
-    /// calls.
+    /// A call moved. `state` is one of:
+    /// - outgoing: `calling` (a server handles the INVITE), `ringing` (with
+    ///   `early_media` and `status`), `confirmed`;
+    /// - incoming: `incoming` (ringing here, 180 sent), `confirmed` (answered, ACKed);
+    /// - in the call: `held`, `resumed`, `remote_hold`, `remote_resume`, `muted`,
+    ///   `unmuted`, `dtmf` (`reason` is the digit), `hold_failed`, `resume_failed`;
+    /// - final: `ended` (`reason` from [`EndReason::as_str`](switchboard_actors::admission::EndReason::as_str):
+    ///   `normal` with `by` `local`/`remote`, `busy`, `rejected`, `cancelled`,
+    ///   `no_answer`, `timeout`, `congestion`, `auth_failed`, `call_limit`,
+    ///   `cellular_call`, `internal_error`…, and `status`, the SIP status behind it);
+    ///   `missed` for an incoming call never answered (`cancelled`, `no_answer`,
+    ///   `ignored`, `call_limit`, `cellular_call`, or `not_delivered` when a push's
+    ///   INVITE never came); `rejected` (our user rejected it, with `status`); `failed`
+    ///   (`transport` or `internal_error`).
     Call {
         /// The call's Call-ID.
         call_id: String,
@@ -169,6 +178,12 @@ pub enum Event {
         /// The final status sent, when the engine sent one.
         #[serde(skip_serializing_if = "Option::is_none")]
         status: Option<u16>,
+        /// Who hung up a call that ended `normal`: `local` or `remote`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        by: Option<String>,
+        /// Whether a `ringing` outgoing call has early media (a 18x with SDP).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        early_media: Option<bool>,
         /// The account it came in on (pushed calls), when known.
         #[serde(skip_serializing_if = "Option::is_none")]
         account: Option<String>,
@@ -356,6 +371,8 @@ mod tests {
             asserted_identity: None,
             reason: Some("cancelled".into()),
             status: Some(487),
+            by: None,
+            early_media: None,
             account: None,
         };
         assert_eq!(

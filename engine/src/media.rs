@@ -47,6 +47,8 @@ pub enum MediaMsg {
     Unmute,
     /// The peer's address from a new SDP.
     SetRemote(SocketAddr),
+    /// The codec the answer chose.
+    SetLaw(switchboard_codecs::Law),
     /// Replies with the session's state and counters.
     Stats(RpcReplyPort<MediaReport>),
     /// End the session (reports `Stopped`, then the actor stops).
@@ -182,6 +184,7 @@ impl Actor for MediaActor {
             MediaMsg::Mute => Input::Mute,
             MediaMsg::Unmute => Input::Unmute,
             MediaMsg::SetRemote(addr) => Input::SetRemote(addr),
+            MediaMsg::SetLaw(law) => Input::SetLaw(law),
             MediaMsg::Datagram { from, bytes } => {
                 state.gate.leave();
                 Input::Datagram { from, bytes }

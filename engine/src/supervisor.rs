@@ -153,16 +153,23 @@ impl Actor for EngineSupervisor {
                 }
             },
             SupervisorMsg::Pause(reply) => {
-                // INTEGRATION: forward Pause to the children once they act on it.
                 let step = state.lifecycle.pause();
-                let _ = reply.send(state.transition(step, None).map(drop));
+                let result = state.transition(step, None).map(drop);
+                if result.is_ok() {
+                    state.to_ua(crate::ua::UaMsg::Paused(true));
+                }
+                let _ = reply.send(result);
             }
             SupervisorMsg::Resume(reply) if state.lifecycle.state() == EngineState::Running => {
                 let _ = reply.send(Ok(()));
             }
             SupervisorMsg::Resume(reply) => {
                 let step = state.lifecycle.resume();
-                let _ = reply.send(state.transition(step, None).map(drop));
+                let result = state.transition(step, None).map(drop);
+                if result.is_ok() {
+                    state.to_ua(crate::ua::UaMsg::Paused(false));
+                }
+                let _ = reply.send(result);
             }
             SupervisorMsg::Shutdown(reply) => {
                 let step = state.lifecycle.stop();

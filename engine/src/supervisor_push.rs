@@ -104,7 +104,14 @@ impl SupervisorState {
     /// Forwards a call message to the UA core (Running only; else it is dropped).
     pub(crate) fn to_ua(&self, msg: UaMsg) {
         match &self.stack {
-            Some(stack) if self.lifecycle.state() == EngineState::Running => {
+            // Paused keeps calls going: their commands still pass (admission refuses
+            // new outgoing calls while paused).
+            Some(stack)
+                if matches!(
+                    self.lifecycle.state(),
+                    EngineState::Running | EngineState::Paused
+                ) =>
+            {
                 let _ = stack.ua.send_message(msg);
             }
             _ => drop(msg),

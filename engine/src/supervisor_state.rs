@@ -172,6 +172,7 @@ impl SupervisorState {
                 .as_ref()
                 .and_then(|s| s.network())
                 .unwrap_or_else(switchboard_actors::transport::net::TokioNetwork::shared),
+            calls: self.cfg.calls,
         };
         let (ua, _) = Actor::spawn_linked(None, UaCore, ua_args, myself.get_cell())
             .await

@@ -33,6 +33,8 @@ pub struct UaArgs {
     pub registry: Arc<TransportRegistry>,
     /// The network calls bind their media on.
     pub network: Arc<dyn switchboard_actors::transport::net::Network>,
+    /// The call manager's policies.
+    pub calls: crate::config::CallsConfig,
 }
 
 /// The [`UaCore`]'s state.
@@ -63,6 +65,7 @@ impl Actor for UaCore {
     ) -> Result<UaState, ActorProcessingErr> {
         let mut calls = crate::ua_calls::Calls::default();
         calls.network = Some(args.network.clone());
+        calls.gate = crate::ua_calls::Gate::new(args.calls);
         Ok(UaState {
             args,
             outbound: Outbound::default(),
@@ -166,6 +169,10 @@ impl Actor for UaCore {
             msg @ (UaMsg::ExpectPush { .. }
             | UaMsg::PushExpired { .. }
             | UaMsg::CallEnded { .. }
+            | UaMsg::CallProgress { .. }
+            | UaMsg::Cellular { .. }
+            | UaMsg::Paused(_)
+            | UaMsg::CallSnapshot { .. }
             | UaMsg::Linger { .. }
             | UaMsg::RejectCall { .. }) => {
                 state.calls.on_msg(msg, &myself, &state.args.events);

@@ -7,6 +7,7 @@
 //! (unless another pushed call still needs the binding).
 
 use crate::call::{CallActor, CallArgs, CallMsg};
+use crate::call_events::ended_event;
 use crate::error::EngineError;
 use crate::event_hub::EventSink;
 use crate::registration::AccountMsg;
@@ -16,6 +17,7 @@ use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;
+use switchboard_actors::admission::{Decision, EndReason, Input as AdmissionInput};
 use switchboard_actors::call::IncomingConfig;
 use switchboard_actors::sip::{Request, Response, StatusCode};
 use switchboard_actors::transaction::{LayerMsg, TxEvent, TxId};
@@ -71,6 +73,8 @@ pub(crate) struct Calls {
     pub(crate) server: BTreeMap<TxId, ActorRef<CallMsg>>,
     /// The network calls bind their media on (the engine's; real sockets by default).
     pub(crate) network: Option<std::sync::Arc<dyn switchboard_actors::transport::net::Network>>,
+    /// Admission: the call limit, one active call, cellular, Paused.
+    pub(crate) gate: Gate,
 }
 
 fn contact(invite: &Request, flow: &Flow) -> String {
@@ -128,9 +132,43 @@ impl Calls {
             }
             (e.aor, e.account)
         });
+        let key = self.gate.key();
+        let mut silent = false;
+        let mut rest = Vec::new();
+        for d in self.gate.decide(AdmissionInput::IncomingOffered(key)) {
+            match d {
+                Decision::Ignore { key: k } if k == key => silent = true,
+                Decision::Reject {
+                    key: k,
+                    status,
+                    reason,
+                } if k == key => {
+                    let code = StatusCode::new(status).unwrap_or(StatusCode::BUSY_HERE);
+                    let mut response = Response::to_request(&invite, code);
+                    crate::responder::tag_to(&invite, &mut response, rng);
+                    tracing::info!(call_id, ?reason, status, "INVITE refused by admission");
+                    let _ = layer.cast(LayerMsg::SendResponse { id, response });
+                    let reason = EndReason::from(reason).as_str();
+                    let account = pushed.as_ref().map(|(aor, _)| aor.clone());
+                    let mut missed = ended_event(&call_id, &remote, "missed", reason, account);
+                    if let crate::events::Event::Call { status: s, .. } = &mut missed {
+                        *s = Some(status);
+                    }
+                    events.emit(missed);
+                    if let Some((_, account)) = pushed {
+                        self.release(&account);
+                    }
+                    return;
+                }
+                other => rest.push(other),
+            }
+        }
+        self.carry_out(rest);
+        let ring_timeout = Duration::from_secs(self.gate.cfg.ring_timeout_secs.into());
         let config = IncomingConfig {
             server: server.to_owned(),
             contact: Some(contact(&invite, &flow)),
+            ring_timeout,
             ..IncomingConfig::default()
         };
         let contact = config.contact.clone().unwrap_or_default();
@@ -152,11 +190,16 @@ impl Calls {
             local_ip: flow.local.ip(),
             contact,
             remote: remote.clone(),
+            admitted: true,
+            silent,
+            audio: true,
+            audio_file: None,
         };
         let mut internal_error = Response::to_request(&invite, StatusCode::SERVER_INTERNAL_ERROR);
         crate::responder::tag_to(&invite, &mut internal_error, rng);
         match Actor::spawn_linked(None, CallActor, args, ua.get_cell()).await {
             Ok((actor, _)) => {
+                self.gate.bind(key, &call_id);
                 self.dialogs.insert(call_id.clone(), actor.clone());
                 self.live.insert(
                     id,
@@ -171,6 +214,8 @@ impl Calls {
             }
             Err(e) => {
                 tracing::error!(error = %e, "call actor did not start");
+                let decisions = self.gate.decide(AdmissionInput::CallEnded(key));
+                self.carry_out(decisions);
                 let response = internal_error;
                 let _ = layer.cast(LayerMsg::SendResponse { id, response });
                 if let Some((_, account)) = pushed {
@@ -225,6 +270,7 @@ impl Calls {
     /// account unregisters [`RELEASE_AFTER`] later.
     pub(crate) fn ended(&mut self, call_id: &str, ua: &ActorRef<UaMsg>) {
         self.dialogs.remove(call_id);
+        self.admission_ended(call_id);
         let Some(id) = self
             .live
             .iter()
@@ -277,6 +323,9 @@ fn unknown(call_id: &str) -> EngineError {
     }
 }
 
+#[path = "ua_admission.rs"]
+mod admission;
+pub(crate) use admission::Gate;
 #[path = "ua_push.rs"]
 mod push;
 #[path = "ua_calls_route.rs"]

@@ -120,11 +120,14 @@ impl Calls {
 
     /// The embedder's `command` for call `call_id`.
     pub(crate) fn command(
-        &self,
+        &mut self,
         call_id: &str,
         command: CallCommand,
         reply: RpcReplyPort<Result<(), EngineError>>,
     ) {
+        let Some((command, reply)) = self.gated(call_id, command, reply) else {
+            return;
+        };
         let unknown = || EngineError::UnknownCall {
             call_id: call_id.to_owned(),
         };
@@ -135,6 +138,30 @@ impl Calls {
                 {
                     let _ = reply.send(Err(unknown()));
                 }
+            }
+            None => drop(reply.send(Err(unknown()))),
+        }
+    }
+
+    /// Replies with call `call_id`'s state.
+    pub(crate) fn snapshot(
+        &self,
+        call_id: &str,
+        reply: RpcReplyPort<Result<crate::call::CallSnapshot, EngineError>>,
+    ) {
+        let unknown = || EngineError::UnknownCall {
+            call_id: call_id.to_owned(),
+        };
+        match self.dialogs.get(call_id) {
+            Some(actor) => {
+                let (actor, call_id) = (actor.clone(), call_id.to_owned());
+                tokio::spawn(async move {
+                    let r = match actor.call(CallMsg::Snapshot, None).await {
+                        Ok(ractor::rpc::CallResult::Success(s)) => Ok(s),
+                        _ => Err(EngineError::UnknownCall { call_id }),
+                    };
+                    let _ = reply.send(r);
+                });
             }
             None => drop(reply.send(Err(unknown()))),
         }
@@ -156,6 +183,7 @@ impl Calls {
             .collect();
         for call_id in &gone {
             self.dialogs.remove(call_id);
+            self.admission_ended(call_id);
         }
         let Some(id) = self
             .live

@@ -13,6 +13,7 @@ use ractor::{Actor, ActorRef};
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::sync::Arc;
+use switchboard_actors::admission::{Decision, Input};
 use switchboard_actors::call::OutgoingConfig;
 use switchboard_actors::registrar::RegistrationMachine;
 use switchboard_actors::sip::auth::Password;
@@ -84,6 +85,10 @@ pub struct DialRequest {
     pub(crate) account: Option<String>,
     /// The account's credentials, display name and User-Agent.
     pub(crate) setup: DialSetup,
+    /// Whether the call carries audio.
+    pub(crate) audio: bool,
+    /// A WAV file to send instead of the tone.
+    pub(crate) audio_file: Option<std::path::PathBuf>,
 }
 
 fn invalid(target: &str, reason: impl ToString) -> EngineError {
@@ -149,7 +154,7 @@ impl Calls {
         config.credentials = dial.setup.credentials;
         config.display_name = dial.setup.display_name;
         config.user_agent = dial.setup.user_agent;
-        let args = CallArgs {
+        let mut args = CallArgs {
             start: CallStart::Outgoing {
                 config: Box::new(config),
                 target,
@@ -163,15 +168,39 @@ impl Calls {
             local_ip: local.ip(),
             contact: format!("<{contact}>"),
             remote: to.to_string(),
+            admitted: false,
+            silent: false,
+            audio: dial.audio,
+            audio_file: dial.audio_file,
         };
-        let (actor, _) = Actor::spawn_linked(None, CallActor, args, ua.get_cell())
-            .await
-            .map_err(|e| EngineError::from_spawn("call", e))?;
-        let call_id = match actor.call(CallMsg::Id, None).await {
-            Ok(CallResult::Success(id)) => id,
-            _ => return Err(EngineError::EngineGone),
+        let key = self.gate.key();
+        let mut rest = Vec::new();
+        for d in self.gate.decide(Input::DialRequested(key)) {
+            match d {
+                Decision::Admit(k) if k == key => args.admitted = true,
+                Decision::Refuse { key: k, error } if k == key => {
+                    self.carry_out(rest);
+                    return Err(EngineError::CallRefused(error));
+                }
+                other => rest.push(other),
+            }
+        }
+        let spawned = Actor::spawn_linked(None, CallActor, args, ua.get_cell()).await;
+        let call_id = match spawned {
+            Ok((actor, _)) => match actor.call(CallMsg::Id, None).await {
+                Ok(CallResult::Success(id)) => {
+                    self.gate.bind(key, &id);
+                    self.dialogs.insert(id.clone(), actor);
+                    Ok(id)
+                }
+                _ => Err(EngineError::EngineGone),
+            },
+            Err(e) => Err(EngineError::from_spawn("call", e)),
         };
-        self.dialogs.insert(call_id.clone(), actor);
-        Ok(call_id)
+        if call_id.is_err() {
+            rest.extend(self.gate.decide(Input::CallEnded(key)));
+        }
+        self.carry_out(rest);
+        call_id
     }
 }

@@ -92,6 +92,29 @@ pub enum UaMsg {
         /// The outcome.
         reply: ractor::RpcReplyPort<Result<(), crate::error::EngineError>>,
     },
+    /// A call's progress, for admission.
+    CallProgress {
+        /// The call's Call-ID.
+        call_id: String,
+        /// What happened.
+        progress: crate::call::Progress,
+    },
+    /// The phone's cellular radio changed; the reply once admission took it.
+    Cellular {
+        /// What the radio reports.
+        event: switchboard_actors::admission::CellularEvent,
+        /// Answered once handled.
+        reply: ractor::RpcReplyPort<()>,
+    },
+    /// The engine went to Paused (`true`) or back to Running (`false`).
+    Paused(bool),
+    /// Replies with call `call_id`'s state.
+    CallSnapshot {
+        /// The call's Call-ID.
+        call_id: String,
+        /// The state (`UnknownCall` when there is no such call).
+        reply: ractor::RpcReplyPort<Result<crate::call::CallSnapshot, crate::error::EngineError>>,
+    },
     /// A pushed call's account may unregister now (see `ua_calls::RELEASE_AFTER`).
     Linger {
         /// Which ended call.

@@ -10,6 +10,7 @@ use crate::registration::AccountMsg;
 use crate::ua::UaMsg;
 use ractor::ActorRef;
 use std::time::Duration;
+use switchboard_actors::admission::Input;
 
 impl Calls {
     /// The UA core's call and push messages.
@@ -28,6 +29,14 @@ impl Calls {
             }
             UaMsg::PushExpired { call_id } => self.push_expired(&call_id, events),
             UaMsg::CallEnded { call_id } => self.ended(&call_id, ua),
+            UaMsg::CallProgress { call_id, progress } => self.progress(&call_id, progress),
+            UaMsg::Cellular { event, reply } => {
+                self.admission_input(Input::Cellular(event));
+                let _ = reply.send(());
+            }
+            UaMsg::Paused(true) => self.admission_input(Input::EnginePaused),
+            UaMsg::Paused(false) => self.admission_input(Input::EngineResumed),
+            UaMsg::CallSnapshot { call_id, reply } => self.snapshot(&call_id, reply),
             UaMsg::Linger { key } => self.linger_over(key),
             UaMsg::RejectCall {
                 call_id,

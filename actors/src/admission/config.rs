@@ -44,6 +44,10 @@ pub struct AdmissionConfig {
     pub over_limit: OverLimit,
     /// What an answered cellular call does to the SIP call in conversation.
     pub cellular: CellularPolicy,
+    /// Only one call is in conversation at a time (a phone's rule, default): answering,
+    /// dialling or resuming holds the active call first. `false` lets every call be
+    /// active at once (an answering service or a load target has no user to switch).
+    pub single_active: bool,
 }
 
 impl Default for AdmissionConfig {
@@ -52,6 +56,7 @@ impl Default for AdmissionConfig {
             call_limit: DEFAULT_CALL_LIMIT,
             over_limit: OverLimit::default(),
             cellular: CellularPolicy::default(),
+            single_active: true,
         }
     }
 }

@@ -110,6 +110,7 @@ fn config() -> impl Strategy<Value = AdmissionConfig> {
             OverLimit::Reject486
         },
         cellular: POLICIES[p],
+        single_active: true,
     })
 }
 

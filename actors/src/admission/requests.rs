@@ -70,6 +70,9 @@ impl Admission {
     /// Decides whether a request needing the foreground may go ahead, putting the active
     /// call on hold (queuing its [`Decision::Hold`]) when there is one.
     pub(super) fn claim(&mut self) -> Claim {
+        if !self.cfg.single_active {
+            return Claim::Free;
+        }
         let mut active = None;
         let mut holding = false;
         for (k, p) in self.calls() {

@@ -218,3 +218,30 @@ fn news_of_unknown_or_ended_calls_is_ignored() {
     assert_eq!(feed(&mut m, &[I::CallEnded(A), I::HoldRequested(A)]), []);
     assert_eq!(m.calls().count(), 0);
 }
+
+#[test]
+fn without_single_active_every_call_is_active_at_once() {
+    let mut m = Admission::new(AdmissionConfig {
+        call_limit: 3,
+        single_active: false,
+        ..AdmissionConfig::default()
+    })
+    .unwrap();
+    for k in [CallKey(1), CallKey(2), CallKey(3)] {
+        m.handle(Input::IncomingOffered(k));
+        m.handle(Input::AnswerRequested(k));
+    }
+    let out: Vec<_> = std::iter::from_fn(|| m.poll_output()).collect();
+    let answers = out
+        .iter()
+        .filter(|d| matches!(d, Decision::Answer(_)))
+        .count();
+    assert_eq!(answers, 3, "{out:?}");
+    assert!(
+        !out.iter().any(|d| matches!(d, Decision::Hold(_))),
+        "{out:?}"
+    );
+    assert!(m.calls().all(|(_, p)| p == Phase::Active));
+    m.handle(Input::IncomingOffered(CallKey(4)));
+    assert!(matches!(m.poll_output(), Some(Decision::Reject { .. })));
+}

@@ -102,6 +102,8 @@ pub enum Input {
     Unmute,
     /// The peer's address changed (a new SDP): send there, forget the latched address.
     SetRemote(SocketAddr),
+    /// The answer chose this G.711 law: encode, decode and label packets with it.
+    SetLaw(Law),
     /// End the session.
     Stop,
 }

@@ -142,6 +142,16 @@ impl MediaSession {
                     self.latch = None;
                 }
             }
+            Input::SetLaw(law) if law != self.config.law => {
+                let ms = usize::try_from(self.config.ptime.as_millis()).unwrap_or(20);
+                let samples = ms * (SAMPLE_RATE as usize / 1000);
+                self.config.law = law;
+                self.config.payload_type = law.payload_type();
+                self.encoder = G711Encoder::with_frame(law, samples);
+                self.decoder = G711Decoder::new(law);
+                let _ = self.rtp.set_payload_type(law.payload_type());
+            }
+            Input::SetLaw(_) => {}
             Input::Stop => {
                 self.phase = Phase::Stopped;
                 self.event(MediaEvent::Stopped);

@@ -27,6 +27,10 @@ pub struct Baresip {
 pub struct TracedSip {
     /// `true`: baresip sent it (the line reads `… 127.0.0.1:5090 -> …`).
     pub sent: bool,
+    /// The source address, as traced (`127.0.0.1:5070`).
+    pub src: String,
+    /// The destination address.
+    pub dst: String,
     /// Its text (start line and headers, body if any).
     pub text: String,
 }
@@ -141,6 +145,17 @@ impl Baresip {
             .collect()
     }
 
+    /// The requests (`method`) of call `call_id` after byte `offset` of the log that
+    /// baresip sent (`sent`) or received.
+    pub fn requests(&self, offset: u64, call_id: &str, method: &str, sent: bool) -> Vec<TracedSip> {
+        let start = format!("{method} ");
+        self.sip_since(offset)
+            .into_iter()
+            .filter(|m| m.sent == sent && m.header("Call-ID") == Some(call_id))
+            .filter(|m| m.start_line().starts_with(&start))
+            .collect()
+    }
+
     /// Polls (every 100 ms, at most `limit`) until `check` holds on
     /// [`Baresip::responses`]; the last value and whether `check` held.
     pub async fn wait_responses(
@@ -165,11 +180,16 @@ impl Baresip {
         }
     }
 
-    /// baresip's log text after byte `offset`, for a failing assertion (its tail).
-    pub fn log_tail(&self, offset: u64) -> String {
+    /// baresip's log text after byte `offset`.
+    pub fn log_since(&self, offset: u64) -> String {
         let bytes = std::fs::read(&self.log).unwrap_or_default();
         let from = usize::try_from(offset).unwrap_or(0).min(bytes.len());
-        let text = String::from_utf8_lossy(&bytes[from..]).into_owned();
+        String::from_utf8_lossy(&bytes[from..]).into_owned()
+    }
+
+    /// baresip's log text after byte `offset`, for a failing assertion (its tail).
+    pub fn log_tail(&self, offset: u64) -> String {
+        let text = self.log_since(offset);
         let keep = text.len().saturating_sub(20_000);
         let start = (keep..text.len())
             .find(|i| text.is_char_boundary(*i))
@@ -206,10 +226,12 @@ pub fn parse_trace(text: &str) -> Vec<TracedSip> {
     for line in text.lines() {
         let line = line.trim_end_matches('\r');
         let words: Vec<&str> = line.split_whitespace().collect();
-        if let ["UDP" | "TCP" | "TLS", src, "->", _dst] = words.as_slice() {
+        if let ["UDP" | "TCP" | "TLS", src, "->", dst] = words.as_slice() {
             out.extend(cur.take().filter(|m| !m.text.is_empty()));
             cur = Some(TracedSip {
                 sent: src.ends_with(":5090") || src.ends_with(":5091"),
+                src: (*src).to_owned(),
+                dst: (*dst).to_owned(),
                 text: String::new(),
             });
             continue;
@@ -239,6 +261,10 @@ mod tests {
         let msgs = parse_trace(text);
         assert_eq!(msgs.len(), 2, "{msgs:?}");
         assert!(!msgs[0].sent && msgs[1].sent);
+        assert_eq!(
+            (msgs[0].src.as_str(), msgs[1].dst.as_str()),
+            ("127.0.0.1:5070", "127.0.0.1:5070")
+        );
         assert_eq!(msgs[1].status(), Some(200));
         assert_eq!(msgs[0].status(), None);
         assert_eq!(msgs[1].header("call-id"), Some("c1"));

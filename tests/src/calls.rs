@@ -91,7 +91,9 @@ pub async fn until_call(
                 return seen;
             }
             Some(e) => seen.push(e),
-            None => panic!("no `{state}` call event (call {call_id:?}) within {limit:?}; saw {seen:?}"),
+            None => {
+                panic!("no `{state}` call event (call {call_id:?}) within {limit:?}; saw {seen:?}")
+            }
         }
     }
 }
@@ -107,7 +109,10 @@ pub async fn until_call_alive(
     let ended = seen
         .iter()
         .find(|e| e.call_id == call_id && (e.state == "ended" || e.state == "missed"));
-    assert!(ended.is_none(), "call {call_id} ended before `{state}`: {seen:?}");
+    assert!(
+        ended.is_none(),
+        "call {call_id} ended before `{state}`: {seen:?}"
+    );
     seen
 }
 

@@ -20,7 +20,7 @@ use switchboard_tests::calls::{
     call_engine, fresh_seed, rtp_both_ways, until_call, until_call_alive,
 };
 use switchboard_tests::engine_side::{account, until_state};
-use switchboard_tests::peers::kamailio;
+use switchboard_tests::peers::{kamailio, KAMAILIO};
 use tokio::sync::Mutex;
 
 const LIMIT: Duration = Duration::from_secs(10);
@@ -41,19 +41,18 @@ async fn registered(engine: &Engine, events: &mut EventStream, user: &str) -> Ac
 
 /// The engine dials `target` (baresip answers by itself), then the whole call: RTP
 /// both ways, hold, resume, DTMF "123", hangup; checks each step's event and what
-/// baresip answered (its trace).
+/// baresip answered (its trace), and that every request baresip got came from `hop`
+/// (Kamailio when it record-routed the call, else the engine's listener).
 async fn full_call(
     bs: &Baresip,
     engine: &Engine,
     events: &mut EventStream,
     acct: &Account,
     target: &str,
+    hop: &str,
 ) {
     let offset = bs.log_len();
-    let call_id = engine
-        .dial(acct, target, DialOptions::new())
-        .await
-        .unwrap();
+    let call_id = engine.dial(acct, target, DialOptions::new()).await.unwrap();
     let seen = until_call_alive(events, &call_id, "confirmed", LIMIT).await;
     // `calling` comes with a 100 (Kamailio sends one; baresip answers 180 at once).
     assert!(
@@ -100,6 +99,14 @@ async fn full_call(
         "baresip's answers to INFO: {infos:?}\n{}",
         bs.log_tail(offset)
     );
+    // …and took the digits, in order.
+    let log = bs.log_since(offset);
+    let digits: Vec<&str> = log
+        .lines()
+        .filter_map(|l| l.split("received DTMF: '").nth(1))
+        .filter_map(|rest| rest.get(..1))
+        .collect();
+    assert_eq!(digits, ["1", "2", "3"], "baresip's log:\n{log}");
 
     engine.hangup(&call_id).await.unwrap();
     let seen = until_call(events, Some(&call_id), "ended", LIMIT).await;
@@ -114,6 +121,15 @@ async fn full_call(
         .await;
     assert!(ok, "baresip's answers to BYE: {byes:?}");
     assert!(engine.hangup(&call_id).await.is_err(), "the call is gone");
+    for method in ["INVITE", "ACK", "INFO", "BYE"] {
+        let got = bs.requests(offset, &call_id, method, false);
+        assert!(!got.is_empty(), "baresip got no {method}");
+        let srcs: Vec<&str> = got.iter().map(|m| m.src.as_str()).collect();
+        assert!(
+            srcs.iter().all(|s| *s == hop),
+            "baresip got each {method} from {hop} (the route set): {srcs:?}"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -125,7 +141,8 @@ async fn engine_calls_baresip_through_kamailio() {
     };
     let (engine, mut events, _) = call_engine(fresh_seed(test), None).await;
     let alice = registered(&engine, &mut events, "alice").await;
-    full_call(&bs, &engine, &mut events, &alice, "sip:carol@127.0.0.1:5070").await;
+    let target = "sip:carol@127.0.0.1:5070";
+    full_call(&bs, &engine, &mut events, &alice, target, KAMAILIO).await;
     alice.unregister().await.unwrap();
     until_state(&mut events, "unregistered", LIMIT).await;
     engine.shutdown().await.unwrap();
@@ -138,14 +155,23 @@ async fn engine_calls_baresip_directly() {
     let Some(bs) = baresip(test) else {
         return;
     };
-    let (engine, mut events, _) = call_engine(fresh_seed(test), None).await;
+    let (engine, mut events, local) = call_engine(fresh_seed(test), None).await;
     // No registration: the account names baresip as its server.
     let port = BARESIP.rsplit(':').next().unwrap().parse().unwrap();
     let alice = engine
         .add_account(account("alice", "alice-pw", "udp", port, 60))
         .await
         .unwrap();
-    full_call(&bs, &engine, &mut events, &alice, &format!("sip:carol@{BARESIP}")).await;
+    let target = format!("sip:carol@{BARESIP}");
+    full_call(
+        &bs,
+        &engine,
+        &mut events,
+        &alice,
+        &target,
+        &local.to_string(),
+    )
+    .await;
     engine.shutdown().await.unwrap();
 }
 
@@ -172,9 +198,15 @@ async fn baresip_calls_the_engine_through_kamailio() {
     rtp_both_ways(&engine, &call_id, Duration::from_secs(5)).await;
     // baresip got our 200 (through Kamailio) and its INVITE was the challenged one.
     let (got, ok) = bs
-        .wait_responses(offset, &call_id, "INVITE", false, LIMIT, |r| r.contains(&200))
+        .wait_responses(offset, &call_id, "INVITE", false, LIMIT, |r| {
+            r.contains(&200)
+        })
         .await;
-    assert!(ok, "baresip got {got:?} to its INVITE\n{}", bs.log_tail(offset));
+    assert!(
+        ok,
+        "baresip got {got:?} to its INVITE\n{}",
+        bs.log_tail(offset)
+    );
     assert!(got.contains(&407), "Kamailio challenged baresip: {got:?}");
 
     // baresip hangs up: BYE through Kamailio.
@@ -190,6 +222,19 @@ async fn baresip_calls_the_engine_through_kamailio() {
         .wait_responses(offset, &call_id, "BYE", false, LIMIT, |r| r.contains(&200))
         .await;
     assert!(ok, "baresip got {byes:?} to its BYE");
+    // Kamailio record-routed the INVITE: the engine's 2xx must carry Record-Route
+    // (RFC 3261 §12.1.1), so baresip sends its ACK and BYE through Kamailio.
+    for method in ["ACK", "BYE"] {
+        let got = bs.requests(offset, &call_id, method, true);
+        assert!(!got.is_empty(), "baresip sent no {method}");
+        let dsts: Vec<&str> = got.iter().map(|m| m.dst.as_str()).collect();
+        assert!(
+            dsts.iter().all(|d| *d == KAMAILIO),
+            "baresip sent its {method} to {dsts:?}, not through Kamailio {KAMAILIO}: \
+             the engine's 200 lacked Record-Route\n{}",
+            bs.log_since(offset)
+        );
+    }
     dave.unregister().await.unwrap();
     until_state(&mut events, "unregistered", LIMIT).await;
     engine.shutdown().await.unwrap();

@@ -60,13 +60,24 @@ pub struct Binding {
 /// running and `SWITCHBOARD_PEERS` is unset. Panics when it is not running and
 /// `SWITCHBOARD_PEERS=1`.
 pub fn kamailio(test: &str) -> Option<Kamailio> {
-    let run = std::env::var_os("PEERS_RUN").map_or_else(|| PathBuf::from("/tmp/peers"), Into::into);
-    let ctl = run.join("kamailio").join("kamailio_ctl");
+    let ctl = peers_run().join("kamailio").join("kamailio_ctl");
     let problem = match (ctl.exists(), options_ping()) {
         (true, Ok(())) => return Some(Kamailio { ctl }),
         (false, _) => format!("no Kamailio RPC socket at {}", ctl.display()),
         (true, Err(e)) => format!("Kamailio at {KAMAILIO} does not answer OPTIONS: {e}"),
     };
+    skip_or_fail(test, "Kamailio", &problem);
+    None
+}
+
+/// The peers' run directory: `$PEERS_RUN`, default `/tmp/peers` (as `tests/peers/up.sh`).
+pub fn peers_run() -> PathBuf {
+    std::env::var_os("PEERS_RUN").map_or_else(|| PathBuf::from("/tmp/peers"), Into::into)
+}
+
+/// A peer `what` is missing because of `problem`: panics when `SWITCHBOARD_PEERS=1`,
+/// else prints a loud `SKIPPED` line (the caller then returns).
+pub fn skip_or_fail(test: &str, what: &str, problem: &str) {
     let required = std::env::var(REQUIRE_ENV).is_ok_and(|v| v == "1");
     assert!(
         !required,
@@ -76,10 +87,9 @@ pub fn kamailio(test: &str) -> Option<Kamailio> {
     // passing test, and a skip must be seen.
     let _ = writeln!(
         std::io::stderr(),
-        "\n*** SKIPPED {test}: Kamailio not running ({problem}); start it with \
+        "\n*** SKIPPED {test}: {what} not running ({problem}); start it with \
          tests/peers/up.sh, or set {REQUIRE_ENV}=1 to make this a failure ***\n"
     );
-    None
 }
 
 /// One OPTIONS to Kamailio itself over UDP; Kamailio answers `200 Keepalive`.

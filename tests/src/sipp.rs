@@ -188,21 +188,26 @@ impl SippRegistrar {
             }
         };
         let csv = std::fs::read_to_string(self.dir.join("stat.csv")).unwrap_or_default();
-        let header: Vec<&str> = csv.lines().next().unwrap_or_default().split(';').collect();
-        let last: Vec<&str> = csv.lines().last().unwrap_or_default().split(';').collect();
-        let col = |name: &str| {
-            header
-                .iter()
-                .position(|h| *h == name)
-                .and_then(|i| last.get(i))
-                .and_then(|v| v.parse::<u64>().ok())
-        };
-        SippOutcome {
-            code,
-            ok: col("SuccessfulCall(C)"),
-            failed: col("FailedCall(C)"),
-            retransmissions: col("Retransmissions(C)"),
-        }
+        outcome_from_csv(code, &csv)
+    }
+}
+
+/// A run's outcome: exit `code` and the last row of its `-trace_stat` CSV.
+pub fn outcome_from_csv(code: Option<i32>, csv: &str) -> SippOutcome {
+    let header: Vec<&str> = csv.lines().next().unwrap_or_default().split(';').collect();
+    let last: Vec<&str> = csv.lines().last().unwrap_or_default().split(';').collect();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| *h == name)
+            .and_then(|i| last.get(i))
+            .and_then(|v| v.parse::<u64>().ok())
+    };
+    SippOutcome {
+        code,
+        ok: col("SuccessfulCall(C)"),
+        failed: col("FailedCall(C)"),
+        retransmissions: col("Retransmissions(C)"),
     }
 }
 

@@ -52,7 +52,8 @@ async fn full_call(
     hop: &str,
 ) {
     let offset = bs.log_len();
-    let call_id = engine.dial(acct, target, DialOptions::new()).await.unwrap();
+    let call = engine.dial(acct, target, DialOptions::new()).await.unwrap();
+    let call_id = call.id().to_owned();
     let seen = until_call_alive(events, &call_id, "confirmed", LIMIT).await;
     // `calling` comes with a 100 (Kamailio sends one; baresip answers 180 at once).
     assert!(

@@ -244,11 +244,11 @@ async fn dial_rejecting_uas(test: &str, file: &str, ring_ms: u32) -> Vec<CallEve
         .await
         .unwrap();
     let target = format!("sip:bob@{}", sipp.addr());
-    let call_id = engine
+    let call = engine
         .dial(&alice, &target, DialOptions::new())
         .await
         .unwrap();
-    let seen = until_call(&mut events, Some(&call_id), "ended", LIMIT).await;
+    let seen = until_call(&mut events, Some(call.id()), "ended", LIMIT).await;
     assert!(
         seen.iter()
             .any(|e| e.state == "ringing" && e.status == Some(180)),

@@ -184,6 +184,21 @@ impl IncomingCall {
     pub(super) fn response(&self, status: StatusCode) -> Response {
         let mut resp = Response::to_request(&self.invite, status);
         self.stamp(&mut resp, &self.invite);
+        // RFC 3261 §12.1.1: a dialog-creating response (101-199, 2xx) carries the
+        // request's Record-Route, so the caller routes its ACK and BYE through the
+        // proxies that asked to stay in the path.
+        let code = status.as_u16();
+        if (101..300).contains(&code) {
+            let rr: Vec<_> = self
+                .invite
+                .headers
+                .get_all(&HeaderName::RecordRoute)
+                .cloned()
+                .collect();
+            for value in rr {
+                resp.headers.push(HeaderName::RecordRoute, value);
+            }
+        }
         if status.is_provisional() && self.invite.method == Method::Invite {
             if let Some(c) = &self.cfg.contact {
                 resp.headers.push(HeaderName::Contact, c.clone());

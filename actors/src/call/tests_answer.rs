@@ -254,3 +254,47 @@ fn a_cancel_after_the_answer_gets_200_and_changes_nothing() {
     assert!(drain(&mut call).is_empty());
     assert_eq!(call.state(), IncomingState::Answered);
 }
+
+/// Regression (interop with Kamailio): our 180 and 200 lacked the INVITE's
+/// Record-Route, so SIPp sent its ACK and BYE past the proxy (RFC 3261 §12.1.1).
+#[test]
+fn ringing_and_answer_carry_the_record_route() {
+    let now = Instant::now(); // clock-ok: test code
+    let text = String::from_utf8(invite_with_offer().to_bytes().to_vec()).unwrap();
+    let with_rr = text.replacen(
+        "Max-Forwards: 70\r\n",
+        "Max-Forwards: 70\r\nRecord-Route: <sip:p2.example.com;lr>\r\n\
+         Record-Route: <sip:p1.example.com;lr;ftag=x>\r\n",
+        1,
+    );
+    let invite = request(&with_rr.replace("\r\n", "\n"));
+    let mut rng = ChaCha8Rng::seed_from_u64(3);
+    let mut call = IncomingCall::new(now, invite, IncomingConfig::default(), &mut rng);
+    let rr = |r: &crate::sip::Response| -> Vec<String> {
+        r.headers
+            .get_all(&HeaderName::RecordRoute)
+            .map(|v| v.as_str().to_owned())
+            .collect()
+    };
+    let want = vec![
+        "<sip:p2.example.com;lr>".to_owned(),
+        "<sip:p1.example.com;lr;ftag=x>".to_owned(),
+    ];
+    let mut responses = Vec::new();
+    while let Some(o) = call.poll_output() {
+        if let Output::Respond(r) = o {
+            responses.push(r);
+        }
+    }
+    call.handle(now, answer_input(ANSWER_SDP));
+    while let Some(o) = call.poll_output() {
+        if let Output::Respond(r) = o {
+            responses.push(r);
+        }
+    }
+    let statuses: Vec<u16> = responses.iter().map(|r| r.status.as_u16()).collect();
+    assert_eq!(statuses, [180, 200]);
+    for r in &responses {
+        assert_eq!(rr(r), want, "{}", r.status.as_u16());
+    }
+}

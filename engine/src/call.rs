@@ -73,6 +73,12 @@ pub struct CallState {
     pub(crate) muted: bool,
     /// The peer holds us.
     pub(crate) remote_hold: bool,
+    /// Where the record goes.
+    pub(crate) records: crate::call_record::Records,
+    /// The call's record.
+    pub(crate) cdr: crate::cdr::CdrBuilder,
+    /// The record was stored.
+    pub(crate) recorded: bool,
 }
 
 /// One call's shell.
@@ -87,9 +93,7 @@ impl CallState {
     /// Ends the actor once the machine is over; otherwise re-arms the timer.
     pub(crate) fn settle(&mut self, myself: &ActorRef<CallMsg>) {
         if matches!(self.machine, Machine::Done) {
-            if let Some(m) = self.media.take() {
-                let _ = m.cast(MediaMsg::Stop);
-            }
+            // The media actor stops in `post_stop`, after the record took its figures.
             let _ = self.ua.cast(UaMsg::CallEnded {
                 call_id: self.call_id.clone(),
             });
@@ -164,7 +168,9 @@ impl Actor for CallActor {
         state: &mut CallState,
     ) -> Result<(), ActorProcessingErr> {
         state.timer.disarm();
+        state.record_end().await;
         if let Some(m) = state.media.take() {
+            let _ = m.cast(MediaMsg::Stop);
             m.stop(None);
         }
         Ok(())

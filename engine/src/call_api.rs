@@ -144,6 +144,12 @@ impl Engine {
         target: &str,
         options: DialOptions,
     ) -> Result<Call, EngineError> {
+        if self.state() == crate::lifecycle::EngineState::Paused {
+            // Admission would refuse it too; the account's setup is not even asked.
+            return Err(EngineError::CallRefused(
+                switchboard_actors::admission::AdmissionError::Paused,
+            ));
+        }
         let mut setup = account.dial_setup().await?;
         let mut headers = std::mem::take(&mut setup.headers);
         for (name, value) in options.headers {

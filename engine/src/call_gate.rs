@@ -83,6 +83,7 @@ impl CallState {
             on_hold,
             remote_hold: self.remote_hold,
             muted: self.muted,
+            record: self.details(),
         }
     }
 }

@@ -19,6 +19,7 @@ use tokio::sync::watch;
 pub(crate) struct UaLink {
     pub(crate) supervisor: ActorRef<SupervisorMsg>,
     pub(crate) state: watch::Receiver<EngineState>,
+    pub(crate) history: crate::history::CallHistory,
 }
 
 impl UaLink {
@@ -72,6 +73,16 @@ impl std::fmt::Debug for Call {
 impl Call {
     pub(crate) fn new(link: UaLink, id: String) -> Call {
         Call { link, id }
+    }
+
+    /// The engine's call history.
+    pub(crate) fn history(&self) -> &crate::history::CallHistory {
+        &self.link.history
+    }
+
+    /// Sends `command` to the call.
+    pub(crate) async fn command(&self, command: CallCommand) -> Result<(), EngineError> {
+        self.link.command(&self.id, command).await
     }
 
     /// The call's Call-ID (the `call_id` of its events).

@@ -32,6 +32,8 @@ pub enum CallCommand {
     Mute,
     /// Send audio again.
     Unmute,
+    /// Attach the user's rating to the call's record.
+    Feedback(crate::cdr::Feedback),
     /// Stop alerting the user; the caller keeps hearing ringing until it gives up or the
     /// ring timer fires (then the call is missed, reason `ignored`).
     Ignore,
@@ -53,7 +55,7 @@ pub enum Progress {
 }
 
 /// A live call's state, for `Call::is_on_hold` and friends.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CallSnapshot {
     /// `ringing`, `dialling`, `confirmed` or `ended`.
@@ -64,6 +66,8 @@ pub struct CallSnapshot {
     pub remote_hold: bool,
     /// Our audio is muted.
     pub muted: bool,
+    /// The call's record so far.
+    pub record: crate::cdr::CallRecord,
 }
 
 /// Messages of a [`CallActor`](super::CallActor).
@@ -178,4 +182,6 @@ pub struct CallArgs {
     pub audio: bool,
     /// A WAV file to send instead of the tone.
     pub audio_file: Option<std::path::PathBuf>,
+    /// Where the call's record goes, and the clock that stamps it.
+    pub records: crate::call_record::Records,
 }

@@ -49,13 +49,32 @@ impl CallState {
                 OutgoingEvent::Ringing {
                     status,
                     early_media,
-                    ..
-                } => self.emit_with("ringing", None, Some(status), None, Some(early_media)),
+                    sdp,
+                } => {
+                    // Early media (RFC 3960): the 18x's SDP tells where to send, and
+                    // what arrives is the far end's ringback or announcement.
+                    if let Some(sdp) = sdp.as_ref().and_then(|b| SessionDescription::parse(b).ok())
+                    {
+                        let n = self
+                            .local_sdp
+                            .as_ref()
+                            .and_then(|o| accept_answer(o, &sdp).ok());
+                        if let (Some(n), Some(media)) = (n, &self.media) {
+                            let law = crate::call_media::law_of(Some(&n));
+                            let _ = media.cast(crate::media::MediaMsg::SetLaw(law));
+                            let _ = media.cast(crate::media::MediaMsg::SetRemote(n.remote));
+                        }
+                    }
+                    self.emit_with("ringing", None, Some(status), None, Some(early_media))
+                }
                 OutgoingEvent::Confirmed { sdp, .. } => {
                     let negotiated = match (&self.local_sdp, SessionDescription::parse(&sdp)) {
                         (Some(ours), Ok(theirs)) => accept_answer(ours, &theirs).ok(),
                         _ => None,
                     };
+                    if let Some(n) = &negotiated {
+                        self.cdr.codec(crate::call_run::codec_name(n));
+                    }
                     if let (Some(n), Some(media)) = (&negotiated, &self.media) {
                         let law = crate::call_media::law_of(Some(n));
                         let _ = media.cast(crate::media::MediaMsg::SetLaw(law));
@@ -139,7 +158,7 @@ impl CallState {
         by: Option<&str>,
         early_media: Option<bool>,
     ) {
-        self.events.emit(Event::Call {
+        self.publish(Event::Call {
             call_id: self.call_id.clone(),
             state: state.to_owned(),
             direction: if self.outgoing {

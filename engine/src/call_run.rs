@@ -60,6 +60,26 @@ pub(crate) async fn initial(mut args: CallArgs, myself: &ActorRef<CallMsg>) -> C
     };
     let direction = if outgoing { "outgoing" } else { "incoming" };
     let span = tracing::info_span!("call", call_id = %call_id, direction);
+    let local = match &machine {
+        Machine::In(m) => m
+            .invite()
+            .to()
+            .map(|t| t.uri.to_string())
+            .unwrap_or_default(),
+        _ => args.account.clone().unwrap_or_else(|| args.contact.clone()),
+    };
+    let cdr = crate::cdr::CdrBuilder::new(
+        call_id.clone(),
+        if outgoing {
+            crate::cdr::Direction::Outgoing
+        } else {
+            crate::cdr::Direction::Incoming
+        },
+        local,
+        remote.clone(),
+        args.account.clone(),
+        args.records.now_ms(),
+    );
     CallState {
         machine,
         call_id,
@@ -89,6 +109,9 @@ pub(crate) async fn initial(mut args: CallArgs, myself: &ActorRef<CallMsg>) -> C
         end_override: None,
         muted: false,
         remote_hold: false,
+        records: args.records,
+        cdr,
+        recorded: false,
     }
 }
 
@@ -118,8 +141,8 @@ impl CallState {
         }
         if self.silent {
             let (id, remote, account) = (&self.call_id, &self.remote, self.account.clone());
-            self.events
-                .emit(ended_event(id, remote, "missed", "call_limit", account));
+            let missed = ended_event(id, remote, "missed", "call_limit", account);
+            self.publish(missed);
             self.feed_in(myself, Some(Input::Ignore)).await;
             return;
         }
@@ -177,7 +200,7 @@ impl CallState {
                 },
                 _ => continue,
             };
-            self.events.emit(event);
+            self.publish(event);
             if confirmed {
                 self.establish(None);
             }
@@ -208,6 +231,7 @@ impl CallState {
         let Some(negotiated) = probe.negotiated else {
             return false;
         };
+        self.cdr.codec(codec_name(&negotiated));
         let law = law_of(Some(&negotiated));
         let (net, cell) = (self.network.clone(), myself.get_cell());
         let spawned = spawn_media(
@@ -241,4 +265,9 @@ impl CallState {
         self.feed_in(myself, Some(input)).await;
         true
     }
+}
+
+/// `PCMU/8000`: the record's name for the negotiated codec.
+pub(crate) fn codec_name(n: &switchboard_actors::sdp::Negotiated) -> String {
+    format!("{}/{}", n.codec.encoding, n.codec.clock_rate)
 }

@@ -119,6 +119,10 @@ impl CallState {
                 self.feed_in(myself, Some(Input::Reject(603))).await;
                 return Ok(());
             }
+            (CallCommand::Feedback(f), _) => {
+                self.feedback(f);
+                return Ok(());
+            }
             (CallCommand::Ignore, Machine::In(_)) => {
                 self.feed_in(myself, Some(Input::Ignore)).await;
                 return Ok(());

@@ -39,6 +39,7 @@ pub struct EngineBuilder {
     config: EngineConfig,
     subscribers: Vec<mpsc::Sender<crate::Event>>,
     transports: Option<Arc<dyn TransportSpawner>>,
+    records: crate::call_record::Records,
 }
 
 impl EngineBuilder {
@@ -52,6 +53,13 @@ impl EngineBuilder {
     /// virtual network. Without one, configured listeners are not opened.
     pub fn transports(mut self, spawner: Arc<dyn TransportSpawner>) -> Self {
         self.transports = Some(spawner);
+        self
+    }
+
+    /// Stamps call records with this clock instead of the system's (tests, the
+    /// simulator's virtual time).
+    pub fn clock(mut self, clock: Arc<dyn crate::clock::WallClock>) -> Self {
+        self.records.clock = clock;
         self
     }
 
@@ -83,6 +91,7 @@ impl EngineBuilder {
             transports: self.transports,
             state_tx,
             span,
+            records: self.records.clone(),
         };
         let (supervisor, join) = Actor::spawn(None, EngineSupervisor, args)
             .await
@@ -100,6 +109,7 @@ impl EngineBuilder {
             state: state_rx,
             event_bound,
             join: Mutex::new(Some(join)),
+            records: self.records,
         };
         if let Err(e) = engine.request(SupervisorMsg::StartChildren).await {
             engine.wait_stopped().await;
@@ -118,6 +128,7 @@ pub struct Engine {
     state: watch::Receiver<EngineState>,
     event_bound: usize,
     join: Mutex<Option<JoinHandle<()>>>,
+    records: crate::call_record::Records,
 }
 
 impl Engine {
@@ -283,7 +294,13 @@ impl Engine {
         crate::call_handle::UaLink {
             supervisor: self.supervisor.clone(),
             state: self.state.clone(),
+            history: self.records.history.clone(),
         }
+    }
+
+    /// Where call records go.
+    pub(crate) fn records(&self) -> &crate::call_record::Records {
+        &self.records
     }
 
     fn gone(&self) -> EngineError {

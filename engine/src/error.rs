@@ -139,6 +139,12 @@ pub enum EngineError {
         #[source]
         source: switchboard_codecs::WavError,
     },
+    /// A call rating was refused (outside 1..=5).
+    #[error("{0}")]
+    Feedback(#[from] crate::cdr::FeedbackError),
+    /// Exporting the logs failed (not capturing, a bad range, the file).
+    #[error("{0}")]
+    Logs(#[from] crate::logs::LogsError),
     /// `dial` got a telephone number, or `dial_number` a SIP URI.
     #[error("`{target}` is not a {expected}")]
     WrongTargetKind {

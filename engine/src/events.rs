@@ -26,7 +26,7 @@ use std::net::SocketAddr;
 use switchboard_actors::vocab::TransportKind;
 
 /// Something that happened in the engine.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Event {
@@ -188,6 +188,11 @@ pub enum Event {
         #[serde(skip_serializing_if = "Option::is_none")]
         account: Option<String>,
     },
+    /// A call is over: its detail record (also kept in `Engine::call_history`).
+    CallRecord {
+        /// The record.
+        record: Box<crate::cdr::CallRecord>,
+    },
     /// This subscriber fell behind and `missed` events were dropped for it (only for
     /// it: the engine and other subscribers are never slowed down).
     Lagged {
@@ -280,6 +285,13 @@ impl fmt::Display for Event {
                     None => Ok(()),
                 }
             }
+            Event::CallRecord { record } => write!(
+                f,
+                "call {} record: {} ms, {}",
+                record.call_id,
+                record.duration_ms,
+                record.end_reason.as_deref().unwrap_or("live")
+            ),
             Event::Lagged { missed } => write!(f, "event stream lagged, {missed} events missed"),
         }
     }

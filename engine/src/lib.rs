@@ -40,6 +40,7 @@ mod call_gate;
 pub mod call_handle;
 mod call_media;
 mod call_out;
+pub mod call_record;
 mod call_run;
 mod call_up;
 pub mod cdr;

@@ -109,6 +109,8 @@ pub struct SupervisorArgs {
     pub state_tx: watch::Sender<EngineState>,
     /// The engine's tracing span (field `engine`).
     pub span: tracing::Span,
+    /// Where call records go.
+    pub records: crate::call_record::Records,
 }
 
 /// The root supervisor actor.

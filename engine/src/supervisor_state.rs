@@ -36,6 +36,7 @@ pub(crate) struct TransportSlot {
 /// The supervisor's state.
 pub struct SupervisorState {
     pub(crate) cfg: EngineConfig,
+    pub(crate) records: crate::call_record::Records,
     pub(crate) lifecycle: Lifecycle<String>,
     pub(crate) state_tx: watch::Sender<EngineState>,
     pub(crate) rng: EngineRng,
@@ -83,6 +84,7 @@ impl SupervisorState {
             accounts: Vec::new(),
             push_targets: Vec::new(),
             span: args.span,
+            records: args.records.clone(),
             cfg: args.config,
         }
     }
@@ -173,6 +175,7 @@ impl SupervisorState {
                 .and_then(|s| s.network())
                 .unwrap_or_else(switchboard_actors::transport::net::TokioNetwork::shared),
             calls: self.cfg.calls,
+            records: self.records.clone(),
         };
         let (ua, _) = Actor::spawn_linked(None, UaCore, ua_args, myself.get_cell())
             .await

@@ -35,6 +35,8 @@ pub struct UaArgs {
     pub network: Arc<dyn switchboard_actors::transport::net::Network>,
     /// The call manager's policies.
     pub calls: crate::config::CallsConfig,
+    /// Where call records go.
+    pub records: crate::call_record::Records,
 }
 
 /// The [`UaCore`]'s state.
@@ -66,6 +68,7 @@ impl Actor for UaCore {
         let mut calls = crate::ua_calls::Calls::default();
         calls.network = Some(args.network.clone());
         calls.gate = crate::ua_calls::Gate::new(args.calls);
+        calls.records = args.records.clone();
         Ok(UaState {
             args,
             outbound: Outbound::default(),

@@ -75,6 +75,8 @@ pub(crate) struct Calls {
     pub(crate) network: Option<std::sync::Arc<dyn switchboard_actors::transport::net::Network>>,
     /// Admission: the call limit, one active call, cellular, Paused.
     pub(crate) gate: Gate,
+    /// Where call records go.
+    pub(crate) records: crate::call_record::Records,
 }
 
 fn contact(invite: &Request, flow: &Flow) -> String {
@@ -194,6 +196,7 @@ impl Calls {
             silent,
             audio: true,
             audio_file: None,
+            records: self.records.clone(),
         };
         let mut internal_error = Response::to_request(&invite, StatusCode::SERVER_INTERNAL_ERROR);
         crate::responder::tag_to(&invite, &mut internal_error, rng);

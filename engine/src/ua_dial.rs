@@ -172,6 +172,7 @@ impl Calls {
             silent: false,
             audio: dial.audio,
             audio_file: dial.audio_file,
+            records: self.records.clone(),
         };
         let key = self.gate.key();
         let mut rest = Vec::new();

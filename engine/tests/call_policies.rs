@@ -1,0 +1,376 @@
+//! The call manager's policies between engines over real loopback UDP: the call limit
+//! (a third call gets 486 and is reported missed), one active call (answering a second
+//! call holds the first; resuming swaps), the cellular interruption (both policies,
+//! and what a cellular call up refuses), Paused, mute, the call record and feedback.
+
+use futures::StreamExt;
+use std::net::SocketAddr;
+use std::time::Duration;
+use switchboard::{
+    Account, AccountConfig, AdmissionError, CellularEvent, CellularPolicy, DialOptions, Engine,
+    EngineConfig, EngineConfigBuilder, EngineError, Event, EventStream, FeedbackIssue,
+    HistoryQuery, TransportKind,
+};
+
+struct Side {
+    engine: Engine,
+    events: EventStream,
+    addr: SocketAddr,
+}
+
+async fn start(seed: u64, tune: impl FnOnce(EngineConfigBuilder) -> EngineConfigBuilder) -> Side {
+    let cfg = tune(
+        EngineConfig::builder()
+            .seed(seed)
+            .timers(50, 4000, 5000)
+            .listen(TransportKind::Udp, "127.0.0.1:0".parse().unwrap()),
+    );
+    let mut builder = Engine::builder().config(cfg.build().unwrap());
+    let mut events = builder.subscribe();
+    let engine = builder.start().await.unwrap();
+    loop {
+        if let Some(Event::Listening { addr, .. }) = events.next().await {
+            return Side {
+                engine,
+                events,
+                addr,
+            };
+        }
+    }
+}
+
+async fn account(engine: &Engine, user: &str, server: SocketAddr) -> Account {
+    let mut cfg = AccountConfig::new("127.0.0.1", "example.com", user);
+    cfg.port = Some(server.port());
+    engine.add_account(cfg).await.unwrap()
+}
+
+/// A `call` event's fields that the tests look at.
+#[derive(Debug, Clone)]
+struct Seen {
+    reason: Option<String>,
+    status: Option<u16>,
+    by: Option<String>,
+}
+
+/// The next `call` event with `state` (for `call_id` when given); others skipped.
+async fn until(events: &mut EventStream, call_id: Option<&str>, want: &str) -> Seen {
+    loop {
+        let event = tokio::time::timeout(Duration::from_secs(10), events.next())
+            .await
+            .unwrap_or_else(|_| panic!("no `{want}` call event in time"))
+            .expect("stream open");
+        if let Event::Call {
+            call_id: id,
+            state,
+            reason,
+            status,
+            by,
+            ..
+        } = event
+        {
+            if state == want && call_id.is_none_or(|c| c == id) {
+                return Seen { reason, status, by };
+            }
+        }
+    }
+}
+
+/// A caller that may have several calls up at once.
+fn caller(b: EngineConfigBuilder) -> EngineConfigBuilder {
+    b.call_limit(10).single_active(false)
+}
+
+#[tokio::test]
+async fn a_third_call_over_the_limit_gets_486_and_is_missed() {
+    let mut a = start(11, caller).await;
+    let mut b = start(12, |c| c.call_limit(2)).await;
+    let alice = account(&a.engine, "alice", b.addr).await;
+    let target = format!("sip:bob@{}", b.addr);
+    let mut calls = Vec::new();
+    for _ in 0..2 {
+        calls.push(
+            a.engine
+                .dial(&alice, &target, DialOptions::new())
+                .await
+                .unwrap(),
+        );
+        until(&mut b.events, None, "incoming").await;
+    }
+    let third = a
+        .engine
+        .dial(&alice, &target, DialOptions::new())
+        .await
+        .unwrap();
+    let missed = until(&mut b.events, Some(third.id()), "missed").await;
+    assert_eq!(missed.reason.as_deref(), Some("call_limit"));
+    assert_eq!(missed.status, Some(486));
+    let ended = until(&mut a.events, Some(third.id()), "ended").await;
+    assert_eq!(
+        (ended.reason.as_deref(), ended.status),
+        (Some("busy"), Some(486))
+    );
+    // The two calls in progress are untouched: B can still answer the first.
+    b.engine.call(calls[0].id()).answer().await.unwrap();
+    until(&mut a.events, Some(calls[0].id()), "confirmed").await;
+    for c in &calls {
+        c.hangup().await.unwrap();
+    }
+    a.engine.shutdown().await.unwrap();
+    b.engine.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn answering_a_second_call_holds_the_first_and_resume_swaps() {
+    let a = start(21, caller).await;
+    let mut b = start(22, |c| c).await;
+    let alice = account(&a.engine, "alice", b.addr).await;
+    let target = format!("sip:bob@{}", b.addr);
+    let first = a
+        .engine
+        .dial(&alice, &target, DialOptions::new())
+        .await
+        .unwrap();
+    until(&mut b.events, Some(first.id()), "incoming").await;
+    let b_first = b.engine.call(first.id());
+    b_first.answer().await.unwrap();
+    until(&mut b.events, Some(first.id()), "confirmed").await;
+    tokio::time::sleep(Duration::from_millis(300)).await; // the ACK
+
+    let second = a
+        .engine
+        .dial(&alice, &target, DialOptions::new())
+        .await
+        .unwrap();
+    until(&mut b.events, Some(second.id()), "incoming").await;
+    let b_second = b.engine.call(second.id());
+    b_second.answer().await.unwrap();
+    until(&mut b.events, Some(first.id()), "held").await;
+    until(&mut b.events, Some(second.id()), "confirmed").await;
+    assert!(b_first.is_on_hold().await.unwrap());
+    assert!(!b_second.is_on_hold().await.unwrap());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    b_first.resume().await.unwrap();
+    until(&mut b.events, Some(second.id()), "held").await;
+    until(&mut b.events, Some(first.id()), "resumed").await;
+    assert!(!b_first.is_on_hold().await.unwrap());
+    assert!(b_second.is_on_hold().await.unwrap());
+    first.hangup().await.unwrap();
+    second.hangup().await.unwrap();
+    a.engine.shutdown().await.unwrap();
+    b.engine.shutdown().await.unwrap();
+}
+
+/// A call from A to B, answered and ACKed: its Call-ID.
+async fn call_up(a: &mut Side, b: &mut Side) -> String {
+    let alice = account(&a.engine, "alice", b.addr).await;
+    let target = format!("sip:bob@{}", b.addr);
+    let call = a
+        .engine
+        .dial(&alice, &target, DialOptions::new())
+        .await
+        .unwrap();
+    until(&mut b.events, Some(call.id()), "incoming").await;
+    b.engine.answer_call(call.id()).await.unwrap();
+    until(&mut a.events, Some(call.id()), "confirmed").await;
+    until(&mut b.events, Some(call.id()), "confirmed").await;
+    call.id().to_owned()
+}
+
+#[tokio::test]
+async fn an_answered_cellular_call_ends_the_sip_call_and_refuses_new_ones() {
+    let mut a = start(31, caller).await;
+    let mut b = start(32, |c| c).await;
+    let id = call_up(&mut a, &mut b).await;
+    b.engine.cellular(CellularEvent::Ringing).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        b.engine.call(&id).snapshot().await.unwrap().phase,
+        "confirmed"
+    );
+    b.engine.cellular(CellularEvent::Answered).await.unwrap();
+    let ended = until(&mut b.events, Some(&id), "ended").await;
+    assert_eq!(ended.reason.as_deref(), Some("cellular_call"));
+    let far = until(&mut a.events, Some(&id), "ended").await;
+    assert_eq!(
+        (far.reason.as_deref(), far.by.as_deref()),
+        (Some("normal"), Some("remote"))
+    );
+
+    // While it is up: dialling is refused, an incoming call is declined 486.
+    let bob = account(&b.engine, "bob", a.addr).await;
+    let refused = b
+        .engine
+        .dial(&bob, &format!("sip:alice@{}", a.addr), DialOptions::new())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            refused,
+            EngineError::CallRefused(AdmissionError::CellularCallActive)
+        ),
+        "{refused}"
+    );
+    let alice = account(&a.engine, "alice2", b.addr).await;
+    let again = a
+        .engine
+        .dial(&alice, &format!("sip:bob@{}", b.addr), DialOptions::new())
+        .await
+        .unwrap();
+    let missed = until(&mut b.events, Some(again.id()), "missed").await;
+    assert_eq!(
+        (missed.reason.as_deref(), missed.status),
+        (Some("cellular_call"), Some(486))
+    );
+    b.engine.cellular(CellularEvent::Ended).await.unwrap();
+    a.engine.shutdown().await.unwrap();
+    b.engine.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn hold_and_resume_policy_holds_during_the_cellular_call() {
+    let mut a = start(41, caller).await;
+    let mut b = start(42, |c| c.cellular_policy(CellularPolicy::HoldAndResume)).await;
+    let id = call_up(&mut a, &mut b).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    b.engine.cellular(CellularEvent::Answered).await.unwrap();
+    until(&mut b.events, Some(&id), "held").await;
+    until(&mut a.events, Some(&id), "remote_hold").await;
+    b.engine.cellular(CellularEvent::Ended).await.unwrap();
+    until(&mut b.events, Some(&id), "resumed").await;
+    until(&mut a.events, Some(&id), "remote_resume").await;
+    b.engine.hangup(&id).await.unwrap();
+    let ended = until(&mut b.events, Some(&id), "ended").await;
+    assert_eq!(
+        (ended.reason.as_deref(), ended.by.as_deref()),
+        (Some("normal"), Some("local"))
+    );
+    a.engine.shutdown().await.unwrap();
+    b.engine.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn paused_keeps_the_call_refuses_dialling_and_resume_restores() {
+    let mut a = start(51, caller).await;
+    let mut b = start(52, |c| c).await;
+    let id = call_up(&mut a, &mut b).await;
+    let alice = account(&a.engine, "alice3", b.addr).await;
+    a.engine.pause().await.unwrap();
+    let target = format!("sip:bob@{}", b.addr);
+    let refused = a
+        .engine
+        .dial(&alice, &target, DialOptions::new())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(refused, EngineError::CallRefused(AdmissionError::Paused)),
+        "{refused}"
+    );
+    // The call in progress still takes commands.
+    a.engine.call(&id).mute().await.unwrap();
+    until(&mut a.events, Some(&id), "muted").await;
+    assert!(
+        a.engine
+            .call_media(&id)
+            .await
+            .unwrap()
+            .expect("media")
+            .muted
+    );
+    a.engine.resume().await.unwrap();
+    let second = a
+        .engine
+        .dial(&alice, &target, DialOptions::new())
+        .await
+        .unwrap();
+    until(&mut b.events, Some(second.id()), "incoming").await;
+    second.hangup().await.unwrap();
+    a.engine.hangup(&id).await.unwrap();
+    a.engine.shutdown().await.unwrap();
+    b.engine.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn the_call_record_has_stamps_reason_codec_media_and_feedback() {
+    let mut a = start(61, caller).await;
+    let mut b = start(62, |c| c).await;
+    let id = call_up(&mut a, &mut b).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let call = a.engine.call(&id);
+    let live = call.details().await.unwrap();
+    assert!(
+        live.answered_at_ms.is_some() && live.ended_at_ms.is_none(),
+        "{live:?}"
+    );
+    assert_eq!(live.codec.as_deref(), Some("PCMU/8000"));
+    assert!(call.post_feedback(6, FeedbackIssue::Echo).await.is_err());
+    call.post_feedback(4, FeedbackIssue::ChoppyAudio)
+        .await
+        .unwrap();
+    b.engine.hangup(&id).await.unwrap();
+    let record = loop {
+        let event = tokio::time::timeout(Duration::from_secs(10), a.events.next())
+            .await
+            .expect("a record in time")
+            .expect("stream open");
+        if let Event::CallRecord { record } = event {
+            break record;
+        }
+    };
+    assert_eq!(record.call_id, id);
+    assert_eq!(record.end_reason.as_deref(), Some("normal"));
+    assert_eq!(record.ended_by.as_deref(), Some("remote"));
+    assert!(record.duration_ms >= 400, "{record:?}");
+    let media = record.media.as_ref().expect("media summary");
+    assert!(
+        media.packets_sent > 0 && media.packets_received > 0,
+        "{media:?}"
+    );
+    assert_eq!(record.feedback.as_ref().map(|f| f.rating), Some(4));
+    let history = a.engine.call_history(&HistoryQuery::default());
+    assert_eq!(
+        history.first().map(|r| r.call_id.as_str()),
+        Some(id.as_str())
+    );
+    // Feedback after the end goes to the history's record.
+    call.post_feedback(2, FeedbackIssue::NoAudio).await.unwrap();
+    let kept = call.details().await.unwrap();
+    assert_eq!(kept.feedback.map(|f| f.issue), Some(FeedbackIssue::NoAudio));
+    a.engine.shutdown().await.unwrap();
+    b.engine.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn numbers_and_uris_go_to_their_own_dial_methods() {
+    let a = start(71, caller).await;
+    let alice = account(&a.engine, "alice", "127.0.0.1:9".parse().unwrap()).await;
+    let wrong = a
+        .engine
+        .dial(&alice, "+1 555 123 4567", DialOptions::new())
+        .await;
+    assert!(matches!(
+        wrong,
+        Err(EngineError::WrongTargetKind {
+            expected: "SIP URI",
+            ..
+        })
+    ));
+    let wrong = a
+        .engine
+        .dial_number(&alice, "sip:bob@example.com", DialOptions::new())
+        .await;
+    assert!(matches!(
+        wrong,
+        Err(EngineError::WrongTargetKind {
+            expected: "telephone number",
+            ..
+        })
+    ));
+    let bad = a
+        .engine
+        .dial_number(&alice, "12ab", DialOptions::new())
+        .await;
+    assert!(matches!(bad, Err(EngineError::InvalidTarget { .. })));
+    a.engine.shutdown().await.unwrap();
+}

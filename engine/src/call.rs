@@ -79,6 +79,8 @@ pub struct CallState {
     pub(crate) cdr: crate::cdr::CdrBuilder,
     /// The record was stored.
     pub(crate) recorded: bool,
+    /// Our codecs, most preferred first.
+    pub(crate) codecs: Vec<crate::config::AudioCodec>,
 }
 
 /// One call's shell.

@@ -20,6 +20,7 @@ impl CallState {
             CallMsg::Proceed => {
                 if !self.admitted && matches!(self.machine, Machine::Out(_)) {
                     self.admitted = true;
+                    self.emit("connecting", None, None);
                     self.feed_out(myself, Some(OutgoingInput::Start)).await;
                 }
             }

@@ -1,6 +1,7 @@
 //! A call's media: the [`MediaActor`] a call actor spawns as its linked child (a tone
 //! out, received audio dropped), and our side of the SDP (PCMU and PCMA).
 
+use crate::config::AudioCodec;
 use crate::media::{MediaActor, MediaArgs, MediaMsg, MediaReport};
 use ractor::rpc::CallResult;
 use ractor::{Actor, ActorCell, ActorRef};
@@ -13,12 +14,12 @@ use switchboard_actors::sdp::{Direction, LocalMedia, Negotiated, PayloadFormat};
 use switchboard_actors::transport::net::Network;
 use switchboard_codecs::{AudioSource, Law, NullSink, Tone, WavSource};
 
-/// Our audio: PCMU then PCMA, receiving on `address:port`, sendrecv.
-pub(crate) fn local_media(address: IpAddr, port: u16) -> LocalMedia {
+/// Our audio: `codecs` in order, receiving on `address:port`, sendrecv.
+pub(crate) fn local_media(address: IpAddr, port: u16, codecs: &[AudioCodec]) -> LocalMedia {
     LocalMedia {
-        codecs: [0u8, 8]
-            .into_iter()
-            .filter_map(PayloadFormat::static_pt)
+        codecs: codecs
+            .iter()
+            .filter_map(|c| PayloadFormat::static_pt(c.payload_type()))
             .collect(),
         address,
         port,

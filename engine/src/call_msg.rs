@@ -184,4 +184,6 @@ pub struct CallArgs {
     pub audio_file: Option<std::path::PathBuf>,
     /// Where the call's record goes, and the clock that stamps it.
     pub records: crate::call_record::Records,
+    /// Our codecs, most preferred first.
+    pub codecs: Vec<crate::config::AudioCodec>,
 }

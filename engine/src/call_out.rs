@@ -102,8 +102,11 @@ impl CallState {
                 let n = match (&theirs, &self.local_sdp) {
                     (Some(t), Some(o)) => {
                         let origin = o.origin.clone();
-                        let local =
-                            local_media(self.local_ip, o.media.first().map_or(0, |x| x.port));
+                        let local = local_media(
+                            self.local_ip,
+                            o.media.first().map_or(0, |x| x.port),
+                            &self.codecs,
+                        );
                         answer(&origin, t, &local, None).negotiated
                     }
                     _ => None,
@@ -118,7 +121,7 @@ impl CallState {
             return;
         };
         let port = sdp.media.first().map_or(0, |x| x.port);
-        let cfg = EstablishedConfig::new(local_media(self.local_ip, port));
+        let cfg = EstablishedConfig::new(local_media(self.local_ip, port, &self.codecs));
         let rng = rand::SeedableRng::seed_from_u64(rand::RngCore::next_u64(&mut self.rng));
         let call = EstablishedCall::new(dialog, sdp, negotiated, cfg, rng);
         self.machine = Machine::Up(Box::new(call));

@@ -41,7 +41,7 @@ pub(crate) async fn initial(mut args: CallArgs, myself: &ActorRef<CallMsg>) -> C
             let port = spawned.as_ref().map_or(0, |(_, local)| local.port());
             media = spawned.map(|(m, _)| m);
             let origin = Origin::new_session(&mut args.rng, "switchboard", args.local_ip);
-            let mut ours = local_media(args.local_ip, port);
+            let mut ours = local_media(args.local_ip, port, &args.codecs);
             if !args.audio {
                 ours.direction = switchboard_actors::sdp::Direction::Inactive;
             }
@@ -110,6 +110,7 @@ pub(crate) async fn initial(mut args: CallArgs, myself: &ActorRef<CallMsg>) -> C
         muted: false,
         remote_hold: false,
         records: args.records,
+        codecs: args.codecs,
         cdr,
         recorded: false,
     }
@@ -137,6 +138,7 @@ impl CallState {
             if !self.admitted {
                 return self.settle(myself); // waits for CallMsg::Proceed
             }
+            self.emit("connecting", None, None);
             return self.feed_out(myself, Some(OutgoingInput::Start)).await;
         }
         if self.silent {
@@ -227,7 +229,12 @@ impl CallState {
             return false;
         };
         let origin = Origin::new_session(&mut self.rng, "switchboard", self.local_ip);
-        let probe = answer(&origin, &theirs, &local_media(self.local_ip, 0), None);
+        let probe = answer(
+            &origin,
+            &theirs,
+            &local_media(self.local_ip, 0, &self.codecs),
+            None,
+        );
         let Some(negotiated) = probe.negotiated else {
             return false;
         };
@@ -250,7 +257,7 @@ impl CallState {
         let ours = answer(
             &origin,
             &theirs,
-            &local_media(self.local_ip, local.port()),
+            &local_media(self.local_ip, local.port(), &self.codecs),
             None,
         );
         let Ok(contact) = NameAddr::parse_as(&HeaderName::Contact, &self.contact) else {

@@ -77,6 +77,12 @@ impl EngineConfigBuilder {
         self
     }
 
+    /// Sets the audio codecs, most preferred first.
+    pub fn codecs(mut self, codecs: &[crate::config::AudioCodec]) -> Self {
+        self.0.media.codecs = codecs.to_vec();
+        self
+    }
+
     /// Sets how long an incoming call rings before it is missed (seconds).
     pub fn ring_timeout_secs(mut self, secs: u32) -> Self {
         self.0.calls.ring_timeout_secs = secs;

@@ -144,9 +144,11 @@ pub enum Event {
         retry_in_ms: Option<u64>,
     },
     /// A call moved. `state` is one of:
-    /// - outgoing: `calling` (a server handles the INVITE), `ringing` (with
-    ///   `early_media` and `status`), `confirmed`;
-    /// - incoming: `incoming` (ringing here, 180 sent), `confirmed` (answered, ACKed);
+    /// - outgoing: `connecting` (the INVITE is sent; a dial waiting for the active call
+    ///   to go on hold reports it later), `calling` (100: a server handles it),
+    ///   `ringing` (with `early_media` and `status`), `confirmed`;
+    /// - incoming: `incoming` (ringing here, 180 sent), `answered` (200 sent),
+    ///   `confirmed` (ACKed);
     /// - in the call: `held`, `resumed`, `remote_hold`, `remote_resume`, `muted`,
     ///   `unmuted`, `dtmf` (`reason` is the digit), `hold_failed`, `resume_failed`;
     /// - final: `ended` (`reason` from [`EndReason::as_str`](switchboard_actors::admission::EndReason::as_str):

@@ -95,7 +95,7 @@ pub use cdr::{
 };
 pub use children::{ChildKind, SpawnedTransport, TransportContext, TransportSpawner};
 pub use clock::{ManualClock, SystemClock, WallClock};
-pub use config::{CallsConfig, CellularPolicy, OverLimit};
+pub use config::{AudioCodec, CallsConfig, CellularPolicy, MediaSettings, OverLimit};
 pub use config::{EngineConfig, EngineConfigBuilder, ListenerConfig, TlsFiles};
 pub use engine::{Engine, EngineBuilder};
 pub use error::EngineError;

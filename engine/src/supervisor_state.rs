@@ -176,6 +176,7 @@ impl SupervisorState {
                 .unwrap_or_else(switchboard_actors::transport::net::TokioNetwork::shared),
             calls: self.cfg.calls,
             records: self.records.clone(),
+            codecs: self.cfg.media.codecs.clone(),
         };
         let (ua, _) = Actor::spawn_linked(None, UaCore, ua_args, myself.get_cell())
             .await

@@ -77,6 +77,8 @@ pub(crate) struct Calls {
     pub(crate) gate: Gate,
     /// Where call records go.
     pub(crate) records: crate::call_record::Records,
+    /// Our codecs, most preferred first.
+    pub(crate) codecs: Vec<crate::config::AudioCodec>,
 }
 
 fn contact(invite: &Request, flow: &Flow) -> String {
@@ -197,6 +199,7 @@ impl Calls {
             audio: true,
             audio_file: None,
             records: self.records.clone(),
+            codecs: self.codecs.clone(),
         };
         let mut internal_error = Response::to_request(&invite, StatusCode::SERVER_INTERNAL_ERROR);
         crate::responder::tag_to(&invite, &mut internal_error, rng);

@@ -245,3 +245,35 @@ fn toml_errors_are_typed() {
     let err = EngineConfig::from_toml_str("[timers]\nt2 = 1").unwrap_err();
     assert_eq!(field_of(err), "timers.t2");
 }
+
+#[test]
+fn call_policies_and_codecs_are_read_and_checked() {
+    let text = r#"
+        [calls]
+        call_limit = 3
+        over_limit = "ignore"
+        cellular = "hold_and_resume"
+        [media]
+        codecs = ["pcma", "pcmu"]
+    "#;
+    let cfg = EngineConfig::from_toml_str(text).unwrap();
+    assert_eq!(cfg.calls.call_limit, 3);
+    assert_eq!(cfg.calls.over_limit, crate::config::OverLimit::Ignore);
+    assert_eq!(
+        cfg.calls.cellular,
+        crate::config::CellularPolicy::HoldAndResume
+    );
+    assert!(cfg.calls.single_active);
+    assert_eq!(cfg.media.codecs[0], crate::config::AudioCodec::Pcma);
+    for (text, field) in [
+        ("[calls]\ncall_limit = 0", "calls.call_limit"),
+        ("[calls]\nring_timeout_secs = 0", "calls.ring_timeout_secs"),
+        ("[media]\ncodecs = []", "media.codecs"),
+        ("[media]\ncodecs = [\"pcmu\", \"pcmu\"]", "media.codecs"),
+    ] {
+        let err = EngineConfig::from_toml_str(text).unwrap_err();
+        assert_eq!(field_of(err), field, "{text}");
+    }
+    let err = EngineConfig::from_toml_str("[media]\ncodecs = [\"g729\"]").unwrap_err();
+    assert!(matches!(err, ConfigError::Toml { .. }), "{err:?}");
+}

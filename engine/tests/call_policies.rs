@@ -374,3 +374,25 @@ async fn numbers_and_uris_go_to_their_own_dial_methods() {
     assert!(matches!(bad, Err(EngineError::InvalidTarget { .. })));
     a.engine.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn the_answer_picks_from_the_configured_codecs_and_both_sides_use_it() {
+    let mut a = start(81, caller).await;
+    let mut b = start(82, |c| c.codecs(&[switchboard::AudioCodec::Pcma])).await;
+    let id = call_up(&mut a, &mut b).await;
+    for side in [&a, &b] {
+        let record = side.engine.call(&id).details().await.unwrap();
+        assert_eq!(record.codec.as_deref(), Some("PCMA/8000"), "{record:?}");
+    }
+    let report = loop {
+        let r = b.engine.call_media(&id).await.unwrap().expect("media");
+        if r.stats.packets_received > 0 {
+            break r;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(report.stats.other_payload, 0, "{report:?}");
+    a.engine.hangup(&id).await.unwrap();
+    a.engine.shutdown().await.unwrap();
+    b.engine.shutdown().await.unwrap();
+}

@@ -79,6 +79,9 @@ pub(crate) struct Calls {
     pub(crate) records: crate::call_record::Records,
     /// Our codecs, most preferred first.
     pub(crate) codecs: Vec<crate::config::AudioCodec>,
+    /// Each live call's record as it started: written with `internal_error` if the
+    /// call's actor fails (a failed actor cannot write its own).
+    pub(crate) seeds: BTreeMap<String, crate::cdr::CdrBuilder>,
 }
 
 fn contact(invite: &Request, flow: &Flow) -> String {
@@ -206,6 +209,9 @@ impl Calls {
         match Actor::spawn_linked(None, CallActor, args, ua.get_cell()).await {
             Ok((actor, _)) => {
                 self.gate.bind(key, &call_id);
+                let local = invite.to().map(|t| t.uri.to_string()).unwrap_or_default();
+                let account = pushed.as_ref().map(|(aor, _)| aor.clone());
+                self.seed(&call_id, crate::cdr::Direction::Incoming, local, &remote, account);
                 self.dialogs.insert(call_id.clone(), actor.clone());
                 self.live.insert(
                     id,
@@ -276,6 +282,7 @@ impl Calls {
     /// account unregisters [`RELEASE_AFTER`] later.
     pub(crate) fn ended(&mut self, call_id: &str, ua: &ActorRef<UaMsg>) {
         self.dialogs.remove(call_id);
+        self.seeds.remove(call_id);
         self.admission_ended(call_id);
         let Some(id) = self
             .live

@@ -167,6 +167,34 @@ impl Calls {
         }
     }
 
+    /// Remembers how call `call_id` started, for [`failed_record`](Self::failed_record).
+    pub(crate) fn seed(
+        &mut self,
+        call_id: &str,
+        direction: crate::cdr::Direction,
+        local: String,
+        remote: &str,
+        account: Option<String>,
+    ) {
+        let now = self.records.now_ms();
+        let cdr = crate::cdr::CdrBuilder::new(call_id, direction, local, remote, account, now);
+        self.seeds.insert(call_id.to_owned(), cdr);
+    }
+
+    /// The record of a call whose actor failed: ended `internal_error` now.
+    fn failed_record(&mut self, call_id: &str, events: &EventSink) {
+        let Some(mut cdr) = self.seeds.remove(call_id) else {
+            return;
+        };
+        let now = self.records.now_ms();
+        cdr.ended(now, "internal_error", None, None);
+        let record = cdr.snapshot(now);
+        self.records.history.push(record.clone());
+        events.emit(crate::events::Event::CallRecord {
+            record: Box::new(record),
+        });
+    }
+
     /// A call actor failed: the call ends with `internal_error` and the INVITE gets 500
     /// (ignored by the transaction if a final response went out already).
     pub(crate) fn failed(
@@ -184,6 +212,7 @@ impl Calls {
         for call_id in &gone {
             self.dialogs.remove(call_id);
             self.admission_ended(call_id);
+            self.failed_record(call_id, events);
         }
         let Some(id) = self
             .live

@@ -163,7 +163,7 @@ impl Calls {
             events: events.clone(),
             rng: ChaCha8Rng::seed_from_u64(rng.next_u64()),
             ua: ua.clone(),
-            account: dial.account,
+            account: dial.account.clone(),
             network,
             local_ip: local.ip(),
             contact: format!("<{contact}>"),
@@ -192,6 +192,8 @@ impl Calls {
             Ok((actor, _)) => match actor.call(CallMsg::Id, None).await {
                 Ok(CallResult::Success(id)) => {
                     self.gate.bind(key, &id);
+                    let dir = crate::cdr::Direction::Outgoing;
+                    self.seed(&id, dir, dial.from.clone(), &to.to_string(), dial.account.clone());
                     self.dialogs.insert(id.clone(), actor);
                     Ok(id)
                 }

@@ -172,8 +172,11 @@ impl Actor for CallActor {
         state.timer.disarm();
         state.record_end().await;
         if let Some(m) = state.media.take() {
+            // Waits for it: a child still running when this actor ends is killed, and
+            // its own `post_stop` (the session's last report) would not run.
             let _ = m.cast(MediaMsg::Stop);
-            m.stop(None);
+            let limit = Some(std::time::Duration::from_secs(1));
+            let _ = m.stop_and_wait(None, limit).await;
         }
         Ok(())
     }

@@ -281,7 +281,12 @@ impl fmt::Display for Event {
                 reason,
                 ..
             } => {
-                write!(f, "{direction} call from {remote} {state}")?;
+                let way = if direction == "outgoing" {
+                    "to"
+                } else {
+                    "from"
+                };
+                write!(f, "{direction} call {way} {remote} {state}")?;
                 match reason {
                     Some(r) => write!(f, " ({r})"),
                     None => Ok(()),

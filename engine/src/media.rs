@@ -23,7 +23,6 @@ use std::sync::Arc;
 use switchboard_actors::media::{Input, MediaConfig, MediaEvent, MediaSession, MediaStats, Output};
 use switchboard_actors::transport::net::{Network, UdpSocket};
 use switchboard_codecs::{AudioSink, AudioSource};
-use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 /// Datagrams allowed to wait in a media actor's mailbox (16 × 20 ms of audio).
@@ -114,7 +113,7 @@ pub struct MediaState {
     timer: crate::one_timer::OneTimer,
     gate: Gate,
     send_errors: u64,
-    reader: JoinHandle<()>,
+    reader: crate::one_timer::TaskGuard,
 }
 
 /// One media session's shell.
@@ -150,7 +149,11 @@ impl Actor for MediaActor {
         let session = MediaSession::new(config, source, sink, rng)?;
         tracing::debug!(%local, "media session bound");
         let gate = Gate::new(MAX_QUEUED_DATAGRAMS);
-        let reader = tokio::spawn(read_loop(socket.clone(), myself, gate.clone()));
+        let reader = crate::one_timer::TaskGuard(tokio::spawn(read_loop(
+            socket.clone(),
+            myself,
+            gate.clone(),
+        )));
         Ok(MediaState {
             session,
             socket,
@@ -212,7 +215,7 @@ impl Actor for MediaActor {
         state: &mut MediaState,
     ) -> Result<(), ActorProcessingErr> {
         state.timer.disarm();
-        state.reader.abort();
+        state.reader.0.abort();
         if !state.session.is_stopped() {
             // Stopped by its supervisor: the owner still learns the session ended.
             state.session.handle(now(), Input::Stop);

@@ -7,6 +7,25 @@ use ractor::{ActorRef, Message};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
+/// A background task (a socket reader) aborted when its owner's state drops, which
+/// happens however the owning actor ends — also when its supervisor kills it, where
+/// `post_stop` does not run. (Regression: every call leaked its RTP socket, because a
+/// stopping call actor's linked media actor was killed with its reader still running.)
+#[derive(Debug)]
+pub(crate) struct TaskGuard(pub(crate) JoinHandle<()>);
+
+impl Drop for TaskGuard {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl Drop for OneTimer {
+    fn drop(&mut self) {
+        self.disarm();
+    }
+}
+
 /// One actor's timer.
 #[derive(Debug, Default)]
 pub(crate) struct OneTimer {

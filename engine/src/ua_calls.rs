@@ -211,7 +211,13 @@ impl Calls {
                 self.gate.bind(key, &call_id);
                 let local = invite.to().map(|t| t.uri.to_string()).unwrap_or_default();
                 let account = pushed.as_ref().map(|(aor, _)| aor.clone());
-                self.seed(&call_id, crate::cdr::Direction::Incoming, local, &remote, account);
+                self.seed(
+                    &call_id,
+                    crate::cdr::Direction::Incoming,
+                    local,
+                    &remote,
+                    account,
+                );
                 self.dialogs.insert(call_id.clone(), actor.clone());
                 self.live.insert(
                     id,

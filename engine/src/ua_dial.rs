@@ -193,7 +193,13 @@ impl Calls {
                 Ok(CallResult::Success(id)) => {
                     self.gate.bind(key, &id);
                     let dir = crate::cdr::Direction::Outgoing;
-                    self.seed(&id, dir, dial.from.clone(), &to.to_string(), dial.account.clone());
+                    self.seed(
+                        &id,
+                        dir,
+                        dial.from.clone(),
+                        &to.to_string(),
+                        dial.account.clone(),
+                    );
                     self.dialogs.insert(id.clone(), actor);
                     Ok(id)
                 }

@@ -396,3 +396,39 @@ async fn the_answer_picks_from_the_configured_codecs_and_both_sides_use_it() {
     a.engine.shutdown().await.unwrap();
     b.engine.shutdown().await.unwrap();
 }
+
+/// Regression: a stopping call actor's media actor was killed with its socket reader
+/// still running, so every call leaked its RTP socket (found under SIPp load).
+#[tokio::test]
+async fn a_finished_call_releases_its_rtp_sockets() {
+    let mut a = start(91, caller).await;
+    let mut b = start(92, |c| c).await;
+    let id = call_up(&mut a, &mut b).await;
+    let mut ports = Vec::new();
+    for side in [&a, &b] {
+        ports.push(
+            side.engine
+                .call_media(&id)
+                .await
+                .unwrap()
+                .expect("media")
+                .local,
+        );
+    }
+    a.engine.hangup(&id).await.unwrap();
+    until(&mut a.events, Some(&id), "ended").await;
+    until(&mut b.events, Some(&id), "ended").await;
+    for local in ports {
+        let mut free = false;
+        for _ in 0..50 {
+            if std::net::UdpSocket::bind(local).is_ok() {
+                free = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert!(free, "the RTP socket {local} is still open after the call");
+    }
+    a.engine.shutdown().await.unwrap();
+    b.engine.shutdown().await.unwrap();
+}

@@ -1,5 +1,7 @@
 //! `switchboard listen`: the engine as a listening user agent.
 
+use super::account_flags::{account_config, add_and_register, AccountFlags};
+use super::answer::{AutoAnswer, AUTO_ANSWER_EVENT_BOUND};
 use super::*;
 
 #[derive(Debug, Args)]
@@ -29,6 +31,40 @@ pub(crate) struct ListenArgs {
     /// A TOML config file; the flags above add listeners to it and override its seed.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// Answer every incoming call (every call may be active at once).
+    #[arg(long)]
+    auto_answer: bool,
+    /// Seconds between an incoming call and its answer (fractions allowed).
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = 0.0,
+        requires = "auto_answer"
+    )]
+    answer_after: f64,
+    /// The call limit: calls beyond it get 486 Busy Here.
+    #[arg(long, value_name = "N")]
+    max_calls: Option<u32>,
+    /// An account to register (with --password) over the first listener's transport.
+    #[command(flatten)]
+    account: AccountFlags,
+}
+
+/// The account's transport: the server's scheme, else the first listener given.
+fn account_transport(args: &ListenArgs) -> Result<Transport, String> {
+    let sips = args
+        .account
+        .server
+        .as_deref()
+        .is_some_and(|s| s.to_ascii_lowercase().starts_with("sips:"));
+    let t = match (sips, args.udp, args.tcp, args.tls) {
+        (true, _, _, Some(_)) => Transport::Tls,
+        (true, _, _, None) => return Err("--server sips: needs a --tls listener".into()),
+        (false, Some(_), _, _) => Transport::Udp,
+        (false, None, Some(_), _) => Transport::Tcp,
+        _ => Transport::Tls,
+    };
+    Ok(t)
 }
 
 pub(crate) fn build_config(args: &ListenArgs) -> Result<EngineConfig, String> {
@@ -54,13 +90,39 @@ pub(crate) fn build_config(args: &ListenArgs) -> Result<EngineConfig, String> {
     let flags = b.build().map_err(|e| e.to_string())?;
     cfg.seed = flags.seed;
     cfg.listeners.extend(flags.listeners);
+    if let Some(n) = args.max_calls {
+        cfg.calls.call_limit = n;
+    }
+    if args.auto_answer {
+        let answer = AutoAnswer::new(args.answer_after)?;
+        cfg.calls.single_active = false;
+        cfg.calls.ring_timeout_secs = answer.ring_timeout_secs(cfg.calls.ring_timeout_secs);
+        cfg.event_channel_bound = cfg.event_channel_bound.max(AUTO_ANSWER_EVENT_BOUND);
+    }
     cfg.validate().map_err(|e| e.to_string())?;
     Ok(cfg)
 }
 
+/// The engine's config, the auto-answer plan and the account from the flags.
+type ListenPlan = (EngineConfig, Option<AutoAnswer>, Option<AccountConfig>);
+
+fn listen_plan(args: &ListenArgs) -> Result<ListenPlan, String> {
+    let cfg = build_config(args)?;
+    let answer = match args.auto_answer {
+        true => Some(AutoAnswer::new(args.answer_after)?),
+        false => None,
+    };
+    let account = match &args.account.server {
+        Some(_) => account_config(&args.account, account_transport(args)?, None)?,
+        None if args.account.user.is_some() => return Err("--user needs --server".into()),
+        None => None,
+    };
+    Ok((cfg, answer, account.map(|(a, _)| a)))
+}
+
 pub(crate) async fn listen(args: ListenArgs) -> ExitCode {
-    let cfg = match build_config(&args) {
-        Ok(cfg) => cfg,
+    let (cfg, answer, account) = match listen_plan(&args) {
+        Ok(plan) => plan,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(2);
@@ -73,12 +135,24 @@ pub(crate) async fn listen(args: ListenArgs) -> ExitCode {
         Ok(started) => started,
         Err(code) => return code,
     };
+    if let Some(account) = account {
+        if let Err(code) = add_and_register(&engine, &mut events, format, account).await {
+            let _ = engine.shutdown().await;
+            drain(format, events).await;
+            return code;
+        }
+    }
     loop {
         tokio::select! {
             biased;
             _ = &mut stop => break,
             event = events.next() => match event {
-                Some(event) => print(format, &event),
+                Some(event) => {
+                    print(format, &event);
+                    if let Some(answer) = &answer {
+                        answer.on_event(&engine, &event);
+                    }
+                }
                 None => break, // the engine stopped by itself
             },
         }

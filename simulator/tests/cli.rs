@@ -28,7 +28,7 @@ fn the_library_passes_and_lists_pending_scenarios_as_pending() {
     assert!(text.contains("pending"), "{text}");
     assert!(text.contains(" 0 failed"), "{text}");
     let pending_rows = text.lines().filter(|l| l.contains(" pending ")).count();
-    assert!(pending_rows >= 5, "{text}");
+    assert!(pending_rows >= 1, "{text}");
 }
 
 #[test]

@@ -61,6 +61,12 @@ fn describe(data: &[u8], udp: bool) -> Sip {
         };
     }
     if udp {
+        if let Some(summary) = rtp(data) {
+            return Sip {
+                summary,
+                ..Sip::default()
+            };
+        }
         if let Ok(message) = parse_datagram(Bytes::copy_from_slice(data), &ParseLimits::default()) {
             return from_message(&message, start_line(data));
         }
@@ -80,6 +86,29 @@ fn stun(data: &[u8]) -> Option<&'static str> {
         [0x01, 0x11] => "STUN binding error",
         _ => "STUN message",
     })
+}
+
+/// An RTP packet (RFC 3550 §5.1: version 2, a 12-byte header) as `RTP pt=0`, with
+/// `silence` when its G.711 payload is all silence codes (PCMU 0xFF/0x7F, PCMA
+/// 0xD5/0x55). SIP text never starts with a byte whose top bits are `10`.
+fn rtp(data: &[u8]) -> Option<String> {
+    let head = data.get(..12)?;
+    if head[0] >> 6 != 2 {
+        return None;
+    }
+    let skip = 12 + 4 * usize::from(head[0] & 0x0F);
+    let pt = head[1] & 0x7F;
+    let payload = data.get(skip..).unwrap_or_default();
+    let quiet: &[u8] = match pt {
+        0 => &[0xFF, 0x7F],
+        8 => &[0xD5, 0x55],
+        _ => &[],
+    };
+    let silent = !payload.is_empty() && payload.iter().all(|b| quiet.contains(b));
+    Some(format!(
+        "RTP pt={pt}{}",
+        if silent { " silence" } else { "" }
+    ))
 }
 
 fn start_line(data: &[u8]) -> String {
@@ -167,5 +196,12 @@ mod tests {
         let mut stun = vec![0, 1, 0, 0, 0x21, 0x12, 0xA4, 0x42];
         stun.extend_from_slice(&[7; 12]);
         assert_eq!(describe(&stun, true).summary, "STUN binding request");
+        let mut rtp = vec![0x80, 0, 0, 1, 0, 0, 0, 160, 0, 0, 0, 9];
+        rtp.extend_from_slice(&[0xFF; 160]);
+        assert_eq!(describe(&rtp, true).summary, "RTP pt=0 silence");
+        rtp[20] = 0x12;
+        assert_eq!(describe(&rtp, true).summary, "RTP pt=0");
+        rtp[1] = 8;
+        assert_eq!(describe(&rtp, true).summary, "RTP pt=8");
     }
 }

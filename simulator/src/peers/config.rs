@@ -148,6 +148,10 @@ pub struct RegistrarConfig {
     /// Add Record-Route to forwarded dialog-creating requests.
     #[serde(default = "yes")]
     pub record_route: bool,
+    /// Fork initial INVITEs to every live binding of the user (parallel forking),
+    /// instead of the most recently refreshed one.
+    #[serde(default)]
+    pub fork: bool,
     /// A failure mode to start in (a peer command changes it later).
     #[serde(default)]
     pub failure: ProxyFailure,

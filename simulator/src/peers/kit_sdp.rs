@@ -55,6 +55,9 @@ impl Direction {
     }
 }
 
+/// The payload type of telephone-event (RFC 4733) in our offers.
+const DTMF_PT: u8 = 101;
+
 /// Codecs we offer: payload type and rtpmap.
 const CODECS: [(u8, &str); 2] = [(0, "PCMU/8000"), (111, "opus/48000/2")];
 
@@ -81,21 +84,29 @@ impl SdpSession {
     /// An offer of PCMU and opus with `dir`; the version goes up every time.
     pub fn offer(&mut self, dir: Direction) -> String {
         let pts: Vec<u8> = CODECS.iter().map(|c| c.0).collect();
-        self.render(&pts, dir)
+        self.render(&pts, Some(DTMF_PT), dir)
     }
 
     /// The answer to `offer`: the first codec of the offer we know (PCMU when none
-    /// matches, so a reply always goes out), the direction mirrored.
+    /// matches, so a reply always goes out), telephone-event only when the offer has
+    /// it (with the offer's payload type: RFC 3264 §6.1), the direction mirrored.
     pub fn answer(&mut self, offer: &str) -> String {
         let dir = direction(offer).answer();
         let chosen = offered_payloads(offer)
             .into_iter()
             .find_map(|pt| match_codec(offer, pt))
             .unwrap_or(0);
-        self.render(&[chosen], dir)
+        let dtmf = offered_payloads(offer).into_iter().find(|pt| {
+            let prefix = format!("a=rtpmap:{pt} ");
+            offer.lines().any(|l| {
+                l.strip_prefix(prefix.as_str())
+                    .is_some_and(|n| n.to_ascii_lowercase().starts_with("telephone-event/"))
+            })
+        });
+        self.render(&[chosen], dtmf, dir)
     }
 
-    fn render(&mut self, pts: &[u8], dir: Direction) -> String {
+    fn render(&mut self, pts: &[u8], dtmf: Option<u8>, dir: Direction) -> String {
         self.version += 1;
         let ip = match self.addr {
             IpAddr::V4(_) => "IP4",
@@ -109,8 +120,12 @@ impl SdpSession {
                 attrs.push_str(&format!("a=rtpmap:{pt} {map}\r\n"));
             }
         }
-        m.push_str(" 101");
-        attrs.push_str("a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\n");
+        if let Some(pt) = dtmf {
+            m.push_str(&format!(" {pt}"));
+            attrs.push_str(&format!(
+                "a=rtpmap:{pt} telephone-event/8000\r\na=fmtp:{pt} 0-16\r\n"
+            ));
+        }
         format!(
             "v=0\r\no=- {id} {v} IN {ip} {a}\r\ns=-\r\nc=IN {ip} {a}\r\nt=0 0\r\n{m}\r\n{attrs}a=ptime:20\r\na={d}\r\n",
             id = self.id,
@@ -198,7 +213,13 @@ mod tests {
         assert!(direction(&hold).is_hold());
         assert_eq!(direction(&b.answer(&hold)), Direction::RecvOnly);
         let opus_only = "v=0\r\nm=audio 1 RTP/AVP 96\r\na=rtpmap:96 OPUS/48000/2\r\n";
-        assert!(b.answer(opus_only).contains("RTP/AVP 111 101"));
+        assert!(b.answer(opus_only).contains("RTP/AVP 111\r\n"));
+        // No telephone-event in the offer: none in the answer (RFC 3264 §6.1).
+        let plain = "v=0\r\nm=audio 1 RTP/AVP 0 8\r\na=rtpmap:0 PCMU/8000\r\n";
+        assert!(b.answer(plain).contains("RTP/AVP 0\r\n"));
+        assert!(!b.answer(plain).contains("telephone-event"));
+        let te = "v=0\r\nm=audio 1 RTP/AVP 0 96\r\na=rtpmap:96 telephone-event/8000\r\n";
+        assert!(b.answer(te).contains("RTP/AVP 0 96\r\n"));
         assert_eq!(direction("c=IN IP4 0.0.0.0\r\n"), Direction::SendOnly);
     }
 }

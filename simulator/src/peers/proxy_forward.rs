@@ -75,6 +75,15 @@ impl ProxyCore {
         Some((self.binding_hop(b)?, b.contact.uri.clone()))
     }
 
+    /// The hop and Request-URI of every live binding of `user`, in registration order
+    /// (a forking proxy's targets).
+    pub fn user_targets(&self, user: &str, now: Duration) -> Vec<(Hop, Uri)> {
+        self.location
+            .live(user, now)
+            .filter_map(|b| Some((self.binding_hop(b)?, b.contact.uri.clone())))
+            .collect()
+    }
+
     /// Where a binding is reached: its flow behind a NAT or over a connection, else its
     /// Contact URI.
     pub fn binding_hop(&self, b: &Binding) -> Option<Hop> {

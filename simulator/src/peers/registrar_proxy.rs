@@ -1,6 +1,7 @@
 //! The registrar's proxy role (RFC 3261 §16, stateless §16.11): requests for users of
 //! its domain go to their registered flow, others to the address they name; INVITEs
-//! from its users are challenged with 407 when auth is on.
+//! from its users are challenged with 407 when auth is on. With `fork`, an initial
+//! INVITE for a user goes to every live binding at once (parallel forking, §16.6).
 
 use super::proxy::Incoming;
 use super::proxy_forward::Target;
@@ -28,6 +29,17 @@ impl Registrar {
             Target::Hop(hop, uri) => {
                 self.core.forward_request(inc, hop, uri, record_route);
                 return;
+            }
+            Target::User(user) if self.cfg.fork && method == Method::Invite && initial => {
+                let forks = self.core.user_targets(&user, now);
+                if !forks.is_empty() {
+                    for (hop, uri) in forks {
+                        self.core
+                            .forward_request(inc.clone(), hop, Some(uri), record_route);
+                    }
+                    return;
+                }
+                StatusCode::TEMPORARILY_UNAVAILABLE
             }
             Target::User(user) => match self.core.user_target(&user, now) {
                 Some((hop, uri)) => {

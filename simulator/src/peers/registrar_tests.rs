@@ -19,6 +19,7 @@ pub(super) fn cfg(auth: bool) -> RegistrarConfig {
         max_expires: 3600,
         nonce_lifetime: SimDuration::from_secs(300),
         record_route: true,
+        fork: false,
         failure: ProxyFailure::None,
         bad_credentials: BadCredentials::Forbidden,
     }

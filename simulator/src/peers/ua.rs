@@ -43,6 +43,8 @@ pub(super) enum UaTimer {
     Hangup(String),
     /// Re-INVITE a confirmed call.
     Reinvite(String),
+    /// Re-INVITE again with this direction after a 491 (RFC 3261 §14.1 back-off).
+    ReinviteRetry(String, super::kit_sdp::Direction),
     /// Send the periodic OPTIONS (`ping` in the config).
     Ping,
 }
@@ -210,6 +212,7 @@ impl Ua {
             UaTimer::Reinvite(call_id) => {
                 self.reinvite(now, &call_id, super::kit_sdp::Direction::SendRecv)
             }
+            UaTimer::ReinviteRetry(call_id, dir) => self.reinvite(now, &call_id, dir),
             UaTimer::Ping => {
                 if let Some(ping) = self.cfg.ping.clone() {
                     self.on_command(now, super::PeerCommand::SendOptions { to: ping.to });

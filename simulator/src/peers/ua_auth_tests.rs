@@ -45,6 +45,7 @@ fn world(carol_password: &str) -> Wire {
         max_expires: 3600,
         nonce_lifetime: SimDuration::from_secs(300),
         record_route: true,
+        fork: false,
         failure: ProxyFailure::None,
         bad_credentials: BadCredentials::Forbidden,
     };

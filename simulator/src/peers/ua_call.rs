@@ -138,7 +138,8 @@ impl Ua {
         call.phase = Phase::Ended;
         let id = call_id.to_owned();
         self.timers.cancel_where(|t| {
-            matches!(t, UaTimer::Final(c) | UaTimer::Hangup(c) | UaTimer::Reinvite(c) if *c == id)
+            matches!(t, UaTimer::Final(c) | UaTimer::Hangup(c) | UaTimer::Reinvite(c)
+                | UaTimer::ReinviteRetry(c, _) if *c == id)
         });
         self.call_state(call_id, "ended", Some(reason.to_owned()));
     }

@@ -4,9 +4,10 @@
 
 use super::kit_msg::new_branch;
 use super::kit_tx::{Arrival, Transmit};
-use super::ua::Ua;
+use super::ua::{Ua, UaTimer};
 use super::ua_call::Phase;
 use super::PeerEvent;
+use rand::RngCore;
 use std::time::Duration;
 use switchboard_actors::sip::auth::{DigestChallenge, DigestClient, Password};
 use switchboard_actors::sip::{Contact, HeaderName, Message, Method, Response};
@@ -114,6 +115,22 @@ impl Ua {
         if !call.uac || seq != first {
             // A response to our re-INVITE.
             let dir = call.reinvite.take();
+            if code == 491 {
+                // Glare (RFC 3261 §14.1): the Call-ID's owner retries after 2.1–4 s,
+                // the other side after 0–2 s, in units of 10 ms.
+                let owner = call.uac;
+                if let Some(d) = dir {
+                    let ticks = u64::from(self.rng.next_u32() % 200);
+                    let wait = Duration::from_millis(if owner {
+                        2100 + ticks * 19 / 2
+                    } else {
+                        ticks * 10
+                    });
+                    self.timers
+                        .set(now + wait, UaTimer::ReinviteRetry(call_id.clone(), d));
+                }
+                return;
+            }
             if resp.status.is_success() {
                 if let Some((ack, hop)) = self.dialog_request(&call_id, Method::Ack, Some(seq)) {
                     self.send_request(now, ack, hop);

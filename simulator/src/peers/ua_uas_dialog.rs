@@ -1,5 +1,6 @@
 //! The UA as server inside a call: re-INVITE (hold and resume from the offer's
-//! direction), CANCEL of a ringing call (200, then 487 for the INVITE), INFO with DTMF.
+//! direction; 491 while our own re-INVITE is pending), CANCEL of a ringing call (200,
+//! then 487 for the INVITE), INFO with DTMF.
 
 use super::kit_msg::build_response;
 use super::kit_sdp::direction;
@@ -17,6 +18,11 @@ impl Ua {
         let Some(id) = self.dialog_of(&req) else {
             return self.reply(now, &req, StatusCode::CALL_DOES_NOT_EXIST, flow);
         };
+        if self.calls.get(&id).is_some_and(|c| c.reinvite.is_some()) {
+            // Our own re-INVITE is pending: glare (RFC 3261 §14.2).
+            let pending = StatusCode::new(491).unwrap_or(StatusCode::SERVER_INTERNAL_ERROR);
+            return self.reply(now, &req, pending, flow);
+        }
         let hold = direction(std::str::from_utf8(&req.body).unwrap_or("")).is_hold();
         let tag = self
             .calls

@@ -37,36 +37,36 @@ pub enum Action {
         /// The new password.
         password: String,
     },
-    /// Place a call to a SIP URI (issue 5).
+    /// Place a call to a SIP URI.
     Dial {
         /// Request-URI.
         to: String,
     },
-    /// Place a call to a telephone number through the account's gateway (issue 5).
+    /// Place a call to a telephone number through the account's gateway.
     DialNumber {
         /// The number, e.g. `+15551230000`.
         number: String,
     },
-    /// Answer the ringing incoming call (issue 5).
+    /// Answer the ringing incoming call.
     Answer,
     /// Reject the ringing incoming call (the latest one) with a status.
     Reject {
         /// A 4xx–6xx status, e.g. 486 or 603.
         code: u16,
     },
-    /// Let the ringing incoming call ring without answering (issue 5).
+    /// Let the ringing incoming call ring without answering.
     Ignore,
-    /// Hang up the current call (issue 5).
+    /// Hang up the current call.
     Hangup,
-    /// Put the current call on hold (issue 5).
+    /// Put the current call on hold.
     Hold,
-    /// Take the current call off hold (issue 5).
+    /// Take the current call off hold.
     ResumeCall,
-    /// Mute the microphone (issue 5).
+    /// Mute the microphone.
     Mute,
-    /// Unmute the microphone (issue 5).
+    /// Unmute the microphone.
     Unmute,
-    /// Send DTMF digits in the current call (issue 5).
+    /// Send DTMF digits in the current call.
     Dtmf {
         /// Digits from `0-9*#A-D`.
         digits: String,
@@ -81,7 +81,7 @@ pub enum Action {
         /// Where the other party is sent (Refer-To).
         to: String,
     },
-    /// The OS reports the cellular call's state (issue 5).
+    /// The OS reports the cellular call's state.
     Cellular {
         /// The new state.
         state: CellularState,
@@ -141,8 +141,8 @@ impl Action {
             | Action::Unregister
             | Action::SetCredentials { .. }
             | Action::Push { .. }
-            | Action::Reject { .. } => None,
-            Action::Dial { .. }
+            | Action::Reject { .. }
+            | Action::Dial { .. }
             | Action::DialNumber { .. }
             | Action::Answer
             | Action::Ignore
@@ -152,7 +152,7 @@ impl Action {
             | Action::Mute
             | Action::Unmute
             | Action::Dtmf { .. }
-            | Action::Cellular { .. } => Some("issue 5"),
+            | Action::Cellular { .. } => None,
             Action::Transfer { .. } => Some("a later issue: transfer"),
         }
     }

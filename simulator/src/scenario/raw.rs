@@ -122,6 +122,8 @@ pub(crate) struct RawUser {
     pub timers: Option<Spanned<TimerSpec>>,
     #[serde(default)]
     pub account: Option<toml::Table>,
+    #[serde(default)]
+    pub calls: Option<switchboard::CallsConfig>,
 }
 
 /// `[[peer]]`: exactly one of the kind keys is set (checked in validation).

@@ -168,6 +168,10 @@ pub struct UserSpec {
     pub timers: Option<TimerSpec>,
     /// Account settings, free-form until the accounts issue defines them.
     pub account: Option<toml::Table>,
+    /// The engine's call policies (`EngineConfig.calls`: `call_limit`, `over_limit`,
+    /// `cellular`, `ring_timeout_secs`, `single_active`); the engine's defaults when
+    /// absent.
+    pub calls: Option<switchboard::CallsConfig>,
     /// The line of its `[[user]]` table.
     pub line: usize,
 }

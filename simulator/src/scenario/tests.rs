@@ -30,23 +30,28 @@ fn every_library_scenario_loads() {
 }
 
 #[test]
-fn pending_library_scenarios_name_their_issue() {
-    for name in [
-        "pstn_interruption",
-        "two_call_limit",
-        "network_change",
-        "registration_free_push",
-        "invite_timeout_timer_b",
-        "transfer",
-    ] {
-        let s = load(&library().join(format!("{name}.toml"))).unwrap();
-        let pending = s.pending.clone().unwrap_or_default();
-        assert!(pending.contains("issue"), "{name}: {pending:?}");
-        assert!(
-            s.first_unbuilt_action().is_some(),
-            "{name} uses only built actions: why pending?"
-        );
+fn pending_library_scenarios_say_what_they_wait_for() {
+    let mut pending_ones = 0;
+    for entry in std::fs::read_dir(library()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("toml") {
+            continue;
+        }
+        let s = load(&path).unwrap();
+        let Some(pending) = s.pending.clone() else {
+            continue;
+        };
+        pending_ones += 1;
+        // Either an action the engine lacks (named by its issue), or an engine bug or
+        // missing engine feature the scenario shows.
+        match s.first_unbuilt_action() {
+            Some((_, issue)) => assert!(pending.contains("issue"), "{}: {issue}", s.file),
+            None => assert!(pending.starts_with("engine"), "{}: {pending:?}", s.file),
+        }
     }
+    assert!(pending_ones >= 1);
+    let transfer = load(&library().join("transfer.toml")).unwrap();
+    assert!(transfer.first_unbuilt_action().is_some());
 }
 
 #[test]
@@ -234,15 +239,16 @@ fn actions_have_names_and_issues() {
         (
             "{ dial_number = { number = \"+15551230000\" } }",
             "dial_number",
-            Some("issue 5"),
+            None,
         ),
+        ("{ cellular = { state = \"answered\" } }", "cellular", None),
+        ("\"resume_call\"", "resume_call", None),
+        ("{ dtmf = { digits = \"12#\" } }", "dtmf", None),
         (
-            "{ cellular = { state = \"answered\" } }",
-            "cellular",
-            Some("issue 5"),
+            "{ transfer = { to = \"sip:x@10.0.0.9\" } }",
+            "transfer",
+            Some("a later issue: transfer"),
         ),
-        ("\"resume_call\"", "resume_call", Some("issue 5")),
-        ("{ dtmf = { digits = \"12#\" } }", "dtmf", Some("issue 5")),
     ] {
         let s = parse(&text(action), "a.toml").unwrap_or_else(|e| panic!("{action}: {e}"));
         let StepWhat::Action { action: a, .. } = &s.steps[0].what else {

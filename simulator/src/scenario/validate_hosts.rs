@@ -108,6 +108,7 @@ pub(crate) fn user(
         nat: u.nat.map(Spanned::into_inner),
         timers: u.timers.map(Spanned::into_inner),
         account: u.account,
+        calls: u.calls,
         line,
     })
 }

@@ -2,14 +2,15 @@
 //! engines under test (real `switchboard::Engine`s on it), the peers in their shells —
 //! and taking it down again at the end, with the leak checks.
 
+use super::calls::CallBook;
 use super::invariants::Violation;
 use super::peer_shell::PeerShell;
+use super::signals::{deliver_app_signals, forward_events};
 use super::WorldError;
 use crate::net::{LinkConfig, NatConfig, SimNet};
-use crate::peers::{self, AppSignal, Peer, PeerCommand, PeerContext, PeerKind};
+use crate::peers::{self, Peer, PeerCommand, PeerContext, PeerKind};
 use crate::scenario::{LinkSpec, Scenario};
-use crate::trace::{Record, Trace};
-use futures::StreamExt;
+use crate::trace::Trace;
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::collections::BTreeMap;
@@ -39,12 +40,9 @@ pub(crate) struct World {
     shells: Vec<(String, JoinHandle<std::io::Result<()>>)>,
     forwarders: Vec<JoinHandle<()>>,
     pub(crate) actions: std::sync::Mutex<Vec<JoinHandle<()>>>,
-    /// Each user's latest incoming call still ringing (its Call-ID), for `reject`.
-    pub(crate) ringing: Ringing,
+    /// Each user's live calls, for the call actions.
+    pub(crate) calls: CallBook,
 }
-
-/// Each user's latest ringing incoming call, kept from the engine's `call` events.
-pub(crate) type Ringing = Arc<std::sync::Mutex<BTreeMap<String, String>>>;
 
 /// `spec` laid over the simulator's link defaults.
 pub(crate) fn link_config(base: &LinkConfig, spec: &LinkSpec) -> LinkConfig {
@@ -104,7 +102,7 @@ impl World {
         let mut engines = BTreeMap::new();
         let mut accounts = BTreeMap::new();
         let mut forwarders = Vec::new();
-        let ringing = Ringing::default();
+        let calls = CallBook::default();
         for user in &scenario.users {
             let mut cfg = EngineConfig::builder().seed(master.next_u64());
             for (kind, port) in &user.listen {
@@ -118,9 +116,14 @@ impl World {
                 };
                 cfg = cfg.timers(ms(t.t1, 500), ms(t.t2, 4000), ms(t.t4, 5000));
             }
-            let cfg = cfg
+            let mut cfg = cfg
                 .build()
                 .map_err(|e| fail(format!("user `{}`: {e}", user.name)))?;
+            if let Some(calls) = user.calls {
+                cfg.calls = calls;
+                cfg.validate()
+                    .map_err(|e| fail(format!("user `{}` calls: {e}", user.name)))?;
+            }
             let network = net.network(&user.name).map_err(|e| fail(e.to_string()))?;
             let mut builder = Engine::builder()
                 .config(cfg)
@@ -131,7 +134,7 @@ impl World {
                 events,
                 trace.clone(),
                 epoch,
-                ringing.clone(),
+                calls.clone(),
             )));
             let engine = builder
                 .start()
@@ -200,7 +203,7 @@ impl World {
             shells,
             forwarders,
             actions: std::sync::Mutex::new(Vec::new()),
-            ringing,
+            calls,
         })
     }
 
@@ -349,62 +352,4 @@ fn new_peer(
         PeerKind::Push(cfg) => Box::new(peers::PushBackend::new(cfg, ctx)?),
         PeerKind::Radio(cfg) => Box::new(peers::Radio::new(cfg, ctx)?),
     })
-}
-
-/// What peers signal to the apps on the users' phones: a push goes to the user's
-/// engine's `handle_push` (traced as an `action` record named `push`, with the
-/// outcome); cellular signals wait for the calls issue.
-async fn deliver_app_signals(
-    mut app: mpsc::UnboundedReceiver<(String, AppSignal)>,
-    engines: BTreeMap<String, Arc<Engine>>,
-    trace: Trace,
-    epoch: Instant,
-) {
-    while let Some((user, signal)) = app.recv().await {
-        let AppSignal::Push { payload } = signal else {
-            continue; // INTEGRATION: cellular signals reach the engine in issue 5
-        };
-        let Some(engine) = engines.get(&user) else {
-            continue;
-        };
-        let outcome = match engine.handle_push(&payload).await {
-            Ok(()) => "ok".to_owned(),
-            Err(e) => e.to_string(),
-        };
-        trace.push(
-            epoch.elapsed(),
-            Record::Action {
-                user,
-                action: "push".to_owned(),
-                outcome,
-            },
-        );
-    }
-}
-
-async fn forward_events(
-    user: String,
-    mut events: switchboard::EventStream,
-    trace: Trace,
-    epoch: Instant,
-    ringing: Ringing,
-) {
-    while let Some(event) = events.next().await {
-        if let switchboard::Event::Call { call_id, state, .. } = &event {
-            let mut r = ringing.lock().unwrap_or_else(|e| e.into_inner());
-            if state == "incoming" {
-                r.insert(user.clone(), call_id.clone());
-            } else if r.get(&user) == Some(call_id) {
-                r.remove(&user);
-            }
-        }
-        let event = serde_json::to_value(&event).unwrap_or_default();
-        trace.push(
-            epoch.elapsed(),
-            Record::Engine {
-                user: user.clone(),
-                event,
-            },
-        );
-    }
 }

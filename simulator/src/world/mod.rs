@@ -5,10 +5,13 @@
 //! run is a pure function of (scenario, seed).
 
 mod build;
+mod call_actions;
+mod calls;
 mod checks;
 mod invariants;
 mod peer_shell;
 mod register_in_flight;
+mod signals;
 mod steps;
 
 pub use checks::evaluate;

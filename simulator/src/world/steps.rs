@@ -3,6 +3,7 @@
 //! steps of their instant).
 
 use super::build::{link_config, World};
+use super::call_actions::{self, result, CallCx};
 use crate::scenario::{Action, Check, Fault, Scenario, StepWhat};
 use crate::trace::{Record, Trace};
 use std::sync::Arc;
@@ -116,52 +117,49 @@ fn act(
     trace: &Trace,
 ) {
     let account = world.accounts.get(user).cloned();
-    let ringing = world.ringing.clone();
+    let calls = world.calls.clone();
     let (user, trace, action) = (user.to_owned(), trace.clone(), action.clone());
     let to = match &action {
-        Action::Options { to } => target(world, to),
+        Action::Options { to } | Action::Dial { to } => target(world, to),
         _ => String::new(),
     };
     let task = tokio::spawn(async move {
-        let outcome = match &action {
-            Action::Options { .. } => match engine.options(&to).await {
-                Ok(r) => format!("{} {}", r.status.as_u16(), r.reason),
-                Err(e) => e.to_string(),
+        let cx = CallCx {
+            engine: &engine,
+            account: account.as_ref(),
+            calls: &calls,
+            user: &user,
+            to: &to,
+        };
+        let outcome = match call_actions::run(cx, &action).await {
+            Some(outcome) => outcome,
+            None => match &action {
+                Action::Options { .. } => match engine.options(&to).await {
+                    Ok(r) => format!("{} {}", r.status.as_u16(), r.reason),
+                    Err(e) => e.to_string(),
+                },
+                Action::Register | Action::Unregister => match &account {
+                    None => "no account: give the user an `account` table".to_owned(),
+                    Some(a) if matches!(action, Action::Register) => result(a.register().await),
+                    Some(a) => result(a.unregister().await),
+                },
+                Action::SetCredentials {
+                    auth_username,
+                    password,
+                } => match &account {
+                    None => "no account: give the user an `account` table".to_owned(),
+                    Some(a) => {
+                        let name = auth_username.clone().unwrap_or_default();
+                        let password = Password::new(password.as_str());
+                        result(a.set_credentials(name, password).await)
+                    }
+                },
+                Action::Push { payload } => result(engine.handle_push(payload).await),
+                Action::Shutdown => result(engine.shutdown().await),
+                Action::Pause => result(engine.pause().await),
+                Action::Resume => result(engine.resume().await),
+                other => format!("not built yet ({})", other.needs_issue().unwrap_or("?")),
             },
-            Action::Register | Action::Unregister => match &account {
-                None => "no account: give the user an `account` table".to_owned(),
-                Some(a) if matches!(action, Action::Register) => result(a.register().await),
-                Some(a) => result(a.unregister().await),
-            },
-            Action::SetCredentials {
-                auth_username,
-                password,
-            } => match &account {
-                None => "no account: give the user an `account` table".to_owned(),
-                Some(a) => {
-                    let name = auth_username.clone().unwrap_or_default();
-                    result(
-                        a.set_credentials(name, Password::new(password.as_str()))
-                            .await,
-                    )
-                }
-            },
-            Action::Push { payload } => result(engine.handle_push(payload).await),
-            Action::Reject { code } => {
-                let call_id = ringing
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .get(&user)
-                    .cloned();
-                match call_id {
-                    Some(id) => result(engine.reject_call(&id, *code).await),
-                    None => "no ringing call".to_owned(),
-                }
-            }
-            Action::Shutdown => result(engine.shutdown().await),
-            Action::Pause => result(engine.pause().await),
-            Action::Resume => result(engine.resume().await),
-            other => format!("not built yet ({})", other.needs_issue().unwrap_or("?")),
         };
         trace.push(
             epoch.elapsed(),
@@ -202,13 +200,6 @@ fn with_default_username(scenario: &Scenario, user: &str, action: &Action) -> Ac
             }
         }
         other => other.clone(),
-    }
-}
-
-fn result(r: Result<(), switchboard::EngineError>) -> String {
-    match r {
-        Ok(()) => "ok".to_owned(),
-        Err(e) => e.to_string(),
     }
 }
 

@@ -81,6 +81,16 @@ pub struct CallState {
     pub(crate) recorded: bool,
     /// Our codecs, most preferred first.
     pub(crate) codecs: Vec<crate::config::AudioCodec>,
+    /// An outgoing call's INVITE machine, kept once the call is up: a 2xx from
+    /// another fork gets its ACK and a BYE, a retransmitted 2xx its ACK again
+    /// (RFC 3261 §13.2.2.4).
+    pub(crate) late: Option<Box<OutgoingCall>>,
+    /// The CSeq number of our last out-of-dialog INVITE (retries after 401/407 count).
+    pub(crate) invite_cseq: u32,
+    /// The user hung up while our 2xx waited for its ACK: BYE once it comes.
+    pub(crate) hangup_pending: bool,
+    /// We sent a CANCEL for our INVITE.
+    pub(crate) cancel_sent: bool,
 }
 
 /// One call's shell.

@@ -35,9 +35,15 @@ impl CallState {
         }
         for out in outs {
             match out {
-                OutgoingOutput::SendInvite(r)
-                | OutgoingOutput::SendCancel(r)
-                | OutgoingOutput::SendBye(r) => self.send_request(r),
+                OutgoingOutput::SendInvite(r) => {
+                    self.invite_cseq = r.cseq().map_or(self.invite_cseq, |c| c.seq);
+                    self.send_request(r)
+                }
+                OutgoingOutput::SendCancel(r) => {
+                    self.cancel_sent = true;
+                    self.send_request(r)
+                }
+                OutgoingOutput::SendBye(r) => self.send_request(r),
                 OutgoingOutput::SendAck(r) => self.send_ack(r),
                 OutgoingOutput::Event(e) => events.push(e),
                 _ => {}
@@ -85,6 +91,12 @@ impl CallState {
                     self.establish(negotiated);
                 }
                 OutgoingEvent::Ended { reason, status } => {
+                    if status.is_none() && self.cancel_sent {
+                        // No final response 64·T1 after our CANCEL: the INVITE
+                        // transaction counts as terminated (RFC 3261 §9.1).
+                        let call_id = self.call_id.clone();
+                        let _ = self.ua.cast(crate::ua::UaMsg::AbandonInvite { call_id });
+                    }
                     self.emit_end(reason, status);
                     self.machine = Machine::Done;
                 }
@@ -120,11 +132,39 @@ impl CallState {
             self.machine = Machine::Done;
             return;
         };
+        if let Machine::Out(_) = &self.machine {
+            if let Machine::Out(m) = std::mem::replace(&mut self.machine, Machine::Done) {
+                self.late = Some(m);
+            }
+        }
         let port = sdp.media.first().map_or(0, |x| x.port);
         let cfg = EstablishedConfig::new(local_media(self.local_ip, port, &self.codecs));
         let rng = rand::SeedableRng::seed_from_u64(rand::RngCore::next_u64(&mut self.rng));
         let call = EstablishedCall::new(dialog, sdp, negotiated, cfg, rng);
         self.machine = Machine::Up(Box::new(call));
+    }
+
+    /// A 2xx to our INVITE once the call is up: another fork's (ACK, then BYE) or a
+    /// retransmission (ACK again), handled by the INVITE machine kept for it.
+    pub(crate) fn late_2xx(&mut self, response: switchboard_actors::sip::Response) {
+        let Some(m) = self.late.as_mut() else {
+            return;
+        };
+        m.handle(crate::call::now(), OutgoingInput::Response(response));
+        let mut outs = Vec::new();
+        while let Some(out) = m.poll_output() {
+            outs.push(out);
+        }
+        for out in outs {
+            match out {
+                OutgoingOutput::SendAck(r) => self.send_ack(r),
+                OutgoingOutput::SendBye(r) => {
+                    tracing::info!("a second fork answered: ACK and BYE it");
+                    self.send_request(r)
+                }
+                _ => {}
+            }
+        }
     }
 
     /// Sends a 2xx ACK straight to the transport.

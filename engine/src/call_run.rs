@@ -111,6 +111,10 @@ pub(crate) async fn initial(mut args: CallArgs, myself: &ActorRef<CallMsg>) -> C
         remote_hold: false,
         records: args.records,
         codecs: args.codecs,
+        late: None,
+        invite_cseq: 0,
+        hangup_pending: false,
+        cancel_sent: false,
         cdr,
         recorded: false,
     }
@@ -204,6 +208,7 @@ impl CallState {
             };
             self.publish(event);
             if confirmed {
+                self.report(crate::call::Progress::Connected);
                 self.establish(None);
             }
         }
@@ -216,6 +221,12 @@ impl CallState {
             {
                 self.machine = Machine::Done;
             }
+        }
+        if self.hangup_pending && matches!(self.machine, Machine::Up(_)) {
+            // The ACK came: the BYE the user asked for can go now (RFC 3261 §15).
+            self.hangup_pending = false;
+            crate::call::established(self, switchboard_actors::call::EstablishedInput::Hangup);
+            return self.drain_up(myself);
         }
         self.settle(myself);
     }

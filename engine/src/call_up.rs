@@ -10,6 +10,7 @@ use switchboard_actors::call::{
     EstablishedInput, EstablishedOutput, InCallEvent, Input, OutgoingInput,
 };
 use switchboard_actors::sdp::HoldKind;
+use switchboard_actors::sip::Method;
 use switchboard_actors::transaction::{LayerMsg, TxEvent};
 
 impl CallState {
@@ -85,6 +86,17 @@ impl CallState {
                 }
                 _ => return,
             },
+            (
+                CallMsg::ClientTx {
+                    cseq,
+                    method: Method::Invite,
+                    event: TxEvent::Response(r),
+                },
+                Machine::Up(_),
+            ) if cseq <= self.invite_cseq && r.status.is_success() => {
+                self.late_2xx(r);
+                return;
+            }
             (CallMsg::ClientTx { cseq, event, .. }, Machine::Up(_)) => match event {
                 TxEvent::Response(r) => Routed::Up(EstablishedInput::Response(r)),
                 TxEvent::Timeout | TxEvent::TransportError | TxEvent::InternalError => {
@@ -113,6 +125,14 @@ impl CallState {
             (CallCommand::Hangup, Machine::Out(_)) => {
                 self.feed_out(myself, Some(OutgoingInput::CancelRequested))
                     .await;
+                return Ok(());
+            }
+            (CallCommand::Hangup, Machine::In(m))
+                if m.state() == switchboard_actors::call::IncomingState::Answered =>
+            {
+                // Our 2xx waits for its ACK: a UAS must not BYE before it (RFC 3261
+                // §15); the BYE goes once the ACK arrives (or the call fails without it).
+                self.hangup_pending = true;
                 return Ok(());
             }
             (CallCommand::Hangup, Machine::In(_)) => {

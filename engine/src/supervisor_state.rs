@@ -27,6 +27,9 @@ use tokio::sync::watch;
 
 /// How long teardown waits for one child to stop.
 const CHILD_STOP_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a shutdown waits for the calls it hung up to end (a BYE answered, a CANCEL
+/// settled); what is left is stopped with the UA core.
+const CALLS_END_TIMEOUT: Duration = Duration::from_secs(4);
 
 pub(crate) struct TransportSlot {
     cell: Option<ActorCell>,
@@ -298,7 +301,8 @@ impl SupervisorState {
     /// Stops every child but the hub, reaches Stopped, then drains and stops the hub so
     /// the final `engine stopped` event reaches subscribers before their streams end.
     pub(crate) async fn teardown(&mut self) {
-        // Accounts first: they send through the stack.
+        // Calls first (BYE, CANCEL, 603), then accounts: both send through the stack.
+        self.hang_up_calls().await;
         self.stop_accounts(CHILD_STOP_TIMEOUT).await;
         for slot in &mut self.transports {
             if let Some(cell) = slot.cell.take() {
@@ -327,6 +331,34 @@ impl SupervisorState {
             .drain_and_wait(Some(CHILD_STOP_TIMEOUT))
             .await;
         self.children.clear();
+    }
+
+    /// Hangs up every call and waits, at most [`CALLS_END_TIMEOUT`], for them to end.
+    async fn hang_up_calls(&mut self) {
+        let Some(ua) = self.stack.as_ref().map(|s| s.ua.clone()) else {
+            return;
+        };
+        let ask = |m: fn(ractor::RpcReplyPort<usize>) -> UaMsg| {
+            let ua = ua.clone();
+            async move {
+                match ua.call(m, Some(CHILD_STOP_TIMEOUT)).await {
+                    Ok(ractor::rpc::CallResult::Success(n)) => n,
+                    _ => 0,
+                }
+            }
+        };
+        if ask(UaMsg::HangUpAll).await == 0 {
+            return;
+        }
+        let deadline = tokio::time::Instant::now() + CALLS_END_TIMEOUT; // clock-ok: tokio time
+        while tokio::time::Instant::now() < deadline {
+            // clock-ok: tokio time
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            if ask(UaMsg::CallCount).await == 0 {
+                return;
+            }
+        }
+        tracing::warn!("calls still up after the shutdown's hang-up wait");
     }
 
     pub(crate) async fn fail(&mut self, myself: &ActorRef<SupervisorMsg>, reason: String) {

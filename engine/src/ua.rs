@@ -167,6 +167,18 @@ impl Actor for UaCore {
                 state.calls.command(&call_id, command, reply);
                 return Ok(());
             }
+            UaMsg::HangUpAll(reply) => {
+                let _ = reply.send(state.calls.hang_up_all());
+                return Ok(());
+            }
+            UaMsg::CallCount(reply) => {
+                let _ = reply.send(state.calls.dialogs.len());
+                return Ok(());
+            }
+            UaMsg::AbandonInvite { call_id } => {
+                state.calls.abandon_invite(&call_id, &layer);
+                return Ok(());
+            }
             UaMsg::PendingCount(reply) => {
                 let n = state.outbound.len() + state.owned.len() + state.calls.len();
                 let _ = reply.send(n);

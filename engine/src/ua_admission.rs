@@ -144,6 +144,14 @@ impl Calls {
             CallCommand::Resume => Input::ResumeRequested(key),
             other => return Some((other, reply)),
         };
+        if self.gate.waiting.contains_key(&key) {
+            // A request of the user's already waits on this call (e.g. a second resume
+            // while the first waits for the hold): refuse this one, keep that one.
+            let _ = reply.send(Err(EngineError::CallRefused(
+                AdmissionError::SwitchInProgress,
+            )));
+            return None;
+        }
         self.gate.waiting.insert(key, reply);
         let decisions = self.gate.decide(input);
         self.carry_out(decisions);
@@ -159,6 +167,9 @@ impl Calls {
 
     /// A call reported `progress`.
     pub(crate) fn progress(&mut self, call_id: &str, progress: Progress) {
+        if progress == Progress::Connected {
+            self.confirmed(call_id);
+        }
         let Some(&key) = self.gate.by_call.get(call_id) else {
             return;
         };

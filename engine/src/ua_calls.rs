@@ -53,6 +53,8 @@ struct Live {
     internal_error: Response,
     /// The pushed call's account, when it came by push.
     pushed: Option<(String, ActorRef<AccountMsg>)>,
+    /// Answered and confirmed: no longer a request in flight.
+    up: bool,
 }
 
 /// The calls and expected pushes.
@@ -227,6 +229,7 @@ impl Calls {
                         remote,
                         internal_error,
                         pushed,
+                        up: false,
                     },
                 );
             }
@@ -312,9 +315,30 @@ impl Calls {
         }
     }
 
-    /// Calls ringing plus pushes waiting (they count as requests in flight).
+    /// Incoming calls not confirmed yet plus pushes waiting (they count as requests in
+    /// flight; a call in conversation does not).
     pub(crate) fn len(&self) -> usize {
-        self.live.len() + self.expected.len()
+        self.live.values().filter(|c| !c.up).count() + self.expected.len()
+    }
+
+    /// Incoming call `call_id` is confirmed.
+    pub(crate) fn confirmed(&mut self, call_id: &str) {
+        if let Some(c) = self.live.values_mut().find(|c| c.call_id == call_id) {
+            c.up = true;
+        }
+    }
+
+    /// Hangs up every call (the engine is stopping); how many there were.
+    pub(crate) fn hang_up_all(&mut self) -> usize {
+        for actor in self.dialogs.values() {
+            let (tx, _rx) = tokio::sync::oneshot::channel();
+            let command = crate::call::CallCommand::Hangup;
+            let _ = actor.cast(CallMsg::Command {
+                command,
+                reply: tx.into(),
+            });
+        }
+        self.dialogs.len()
     }
 
     /// Stops every call actor and push timer (the UA core is stopping).

@@ -167,6 +167,26 @@ impl Calls {
         }
     }
 
+    /// Abandons call `call_id`'s INVITE client transactions still waiting for a final
+    /// response (RFC 3261 §9.1, 64·T1 after the CANCEL).
+    pub(crate) fn abandon_invite(&mut self, call_id: &str, layer: &ActorRef<LayerMsg>) {
+        let Some(actor) = self.dialogs.get(call_id).map(|a| a.get_id()) else {
+            return;
+        };
+        let ids: Vec<TxId> = self
+            .client
+            .iter()
+            .filter(|(_, (a, _, m))| {
+                a.get_id() == actor && *m == switchboard_actors::sip::Method::Invite
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        for id in ids {
+            self.client.remove(&id);
+            let _ = layer.cast(LayerMsg::Abandon(id));
+        }
+    }
+
     /// Remembers how call `call_id` started, for [`failed_record`](Self::failed_record).
     pub(crate) fn seed(
         &mut self,

@@ -92,6 +92,17 @@ pub enum UaMsg {
         /// The outcome.
         reply: ractor::RpcReplyPort<Result<(), crate::error::EngineError>>,
     },
+    /// Call `call_id` gave up on its INVITE (no final response 64·T1 after the CANCEL):
+    /// its INVITE client transaction is abandoned.
+    AbandonInvite {
+        /// The call's Call-ID.
+        call_id: String,
+    },
+    /// The engine is stopping: hang up every call; replies with how many calls are
+    /// still alive (0 once they all ended).
+    HangUpAll(ractor::RpcReplyPort<usize>),
+    /// Replies with how many calls are alive.
+    CallCount(ractor::RpcReplyPort<usize>),
     /// A call's progress, for admission.
     CallProgress {
         /// The call's Call-ID.

@@ -1,7 +1,6 @@
-//! Engine bugs the call scenarios found, pinned (scenario, seed, faults or not) and
-//! run with their `pending` line cleared. Ignored until the engine fixes land: run
-//! with `cargo test -p switchboard-sim --test engine_bugs -- --ignored`; when one
-//! passes, drop its `pending` line from the scenario and move it to `pinned_seeds.rs`.
+//! Engine bugs the call scenarios found, pinned (scenario, seed, faults or not) as
+//! regression tests: each failed before its fix (media leak, forked 2xx, INVITE
+//! transaction after CANCEL, hangup before the ACK) and must keep passing.
 
 use std::path::Path;
 use switchboard_sim::world::{self, Outcome, RunOptions};
@@ -42,7 +41,6 @@ const BUGS: &[(&str, u64, bool, &str)] = &[
 ];
 
 #[test]
-#[ignore = "engine bugs found by the call scenarios; see the report"]
 fn engine_bugs_found_by_the_call_scenarios() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
     let mut failing = Vec::new();

@@ -71,6 +71,10 @@ pub enum LayerMsg {
     },
     /// Replies with the number of live transaction actors.
     Count(RpcReplyPort<usize>),
+    /// The TU gives up on client transaction `id` (RFC 3261 §9.1: an INVITE with no
+    /// final response 64·T1 after its CANCEL counts as terminated): it stops at once,
+    /// without telling the TU.
+    Abandon(TxId),
     /// Test hook: make the actor of transaction `id` panic.
     #[cfg(any(test, feature = "test-hooks"))]
     PanicTransaction(TxId),
@@ -265,6 +269,11 @@ impl Actor for TransactionLayerActor {
             }
             LayerMsg::Count(reply) => {
                 let _ = reply.send(state.children.len());
+            }
+            LayerMsg::Abandon(id) => {
+                if let Some(child) = state.children.get(&id) {
+                    child.stop(Some("abandoned by the TU".to_owned()));
+                }
             }
             #[cfg(any(test, feature = "test-hooks"))]
             LayerMsg::PanicTransaction(id) => {

@@ -127,6 +127,7 @@ impl World {
             let network = net.network(&user.name).map_err(|e| fail(e.to_string()))?;
             let mut builder = Engine::builder()
                 .config(cfg)
+                .clock(Arc::new(SimWallClock { epoch }))
                 .transports(Arc::new(SocketTransports::new(network)));
             let events = builder.subscribe();
             forwarders.push(tokio::spawn(forward_events(
@@ -352,4 +353,20 @@ fn new_peer(
         PeerKind::Push(cfg) => Box::new(peers::PushBackend::new(cfg, ctx)?),
         PeerKind::Radio(cfg) => Box::new(peers::Radio::new(cfg, ctx)?),
     })
+}
+
+/// The engines' wall clock in a run: a fixed date (2026-01-01T00:00:00Z) plus the
+/// virtual time since the run began, so call records are the same on every replay.
+struct SimWallClock {
+    epoch: Instant,
+}
+
+/// 2026-01-01T00:00:00Z, in seconds since the Unix epoch.
+const SIM_DATE_SECS: u64 = 1_767_225_600;
+
+impl switchboard::WallClock for SimWallClock {
+    fn now(&self) -> std::time::SystemTime {
+        let since = Instant::now().saturating_duration_since(self.epoch); // clock-ok: tokio time, paused
+        std::time::UNIX_EPOCH + std::time::Duration::from_secs(SIM_DATE_SECS) + since
+    }
 }

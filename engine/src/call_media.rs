@@ -52,18 +52,22 @@ pub(crate) fn source(file: Option<&std::path::Path>) -> Box<dyn AudioSource + Se
 /// Spawns the media actor under `owner`, bound on `ip` (ephemeral port), sending
 /// `source` to `remote` (unspecified: nowhere yet) with `law`; returns it and the
 /// bound address.
+#[allow(clippy::too_many_arguments)] // the call's parts, borrowed separately
 pub(crate) async fn spawn_media(
     network: Arc<dyn Network>,
     ip: IpAddr,
     remote: SocketAddr,
     law: Law,
+    held: bool,
     source: Box<dyn AudioSource + Send>,
     rng: &mut ChaCha8Rng,
     owner: ActorCell,
 ) -> Option<(ActorRef<MediaMsg>, SocketAddr)> {
+    let mut config = MediaConfig::new(law, SocketAddr::new(ip, 0), remote);
+    config.held = held;
     let args = MediaArgs {
         network,
-        config: MediaConfig::new(law, SocketAddr::new(ip, 0), remote),
+        config,
         ports: None,
         source,
         sink: Box::new(NullSink::new(8000)),

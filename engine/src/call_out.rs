@@ -142,6 +142,8 @@ impl CallState {
         let rng = rand::SeedableRng::seed_from_u64(rand::RngCore::next_u64(&mut self.rng));
         let call = EstablishedCall::new(dialog, sdp, negotiated, cfg, rng);
         self.machine = Machine::Up(Box::new(call));
+        // An `inactive` or `recvonly` session sends nothing from the start.
+        self.follow_direction();
     }
 
     /// A 2xx to our INVITE once the call is up: another fork's (ACK, then BYE) or a

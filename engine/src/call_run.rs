@@ -33,6 +33,7 @@ pub(crate) async fn initial(mut args: CallArgs, myself: &ActorRef<CallMsg>) -> C
                 args.local_ip,
                 nowhere,
                 law_of(None),
+                !args.audio,
                 source,
                 &mut args.rng,
                 cell,
@@ -98,7 +99,7 @@ pub(crate) async fn initial(mut args: CallArgs, myself: &ActorRef<CallMsg>) -> C
         local_ip: args.local_ip,
         contact: args.contact,
         media,
-        sending: true,
+        sending: args.audio,
         local_sdp,
         timer: Default::default(),
         status: None,
@@ -257,6 +258,7 @@ impl CallState {
             self.local_ip,
             negotiated.remote,
             law,
+            !negotiated.local_direction.sends(),
             crate::call_media::source(None),
             &mut self.rng,
             cell,
@@ -264,6 +266,9 @@ impl CallState {
         let Some((media, local)) = spawned.await else {
             return false;
         };
+        // Nothing to send on an `inactive`/`sendonly` offer's stream (the media starts
+        // held), not even while our 2xx waits for its ACK.
+        self.sending = negotiated.local_direction.sends();
         self.media = Some(media);
         let ours = answer(
             &origin,

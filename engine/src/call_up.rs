@@ -204,7 +204,7 @@ impl CallState {
     }
 
     /// Media sends only when the negotiated direction lets us (sendrecv/sendonly).
-    fn follow_direction(&mut self) {
+    pub(crate) fn follow_direction(&mut self) {
         let Machine::Up(m) = &self.machine else {
             return;
         };

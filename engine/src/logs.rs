@@ -26,7 +26,7 @@ pub mod redact;
 pub use capture::{capture_layer, LogCapture};
 
 /// How many records a buffer keeps unless told otherwise.
-pub const DEFAULT_LOG_CAPACITY: usize = 100_000;
+pub const DEFAULT_LOG_CAPACITY: usize = 20_000;
 
 /// One captured tracing event.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

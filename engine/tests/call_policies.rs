@@ -432,3 +432,37 @@ async fn a_finished_call_releases_its_rtp_sockets() {
     a.engine.shutdown().await.unwrap();
     b.engine.shutdown().await.unwrap();
 }
+
+/// Regression: an `a=inactive` call (audio off) sent RTP anyway — the answerer from its
+/// answer on, the offerer once confirmed — found measuring idle calls under SIPp.
+#[tokio::test]
+async fn an_inactive_call_sends_no_rtp_either_way() {
+    let mut a = start(101, caller).await;
+    let mut b = start(102, |c| c).await;
+    let alice = account(&a.engine, "alice", b.addr).await;
+    let mut options = DialOptions::new();
+    options.audio = false;
+    let call = a
+        .engine
+        .dial(&alice, &format!("sip:bob@{}", b.addr), options)
+        .await
+        .unwrap();
+    until(&mut b.events, Some(call.id()), "incoming").await;
+    b.engine.answer_call(call.id()).await.unwrap();
+    until(&mut a.events, Some(call.id()), "confirmed").await;
+    until(&mut b.events, Some(call.id()), "confirmed").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    for side in [&a, &b] {
+        let report = side
+            .engine
+            .call_media(call.id())
+            .await
+            .unwrap()
+            .expect("media");
+        assert_eq!(report.stats.packets_sent, 0, "{report:?}");
+        assert!(report.held, "{report:?}");
+    }
+    call.hangup().await.unwrap();
+    a.engine.shutdown().await.unwrap();
+    b.engine.shutdown().await.unwrap();
+}

@@ -63,6 +63,9 @@ pub struct MediaConfig {
     pub ptime: Duration,
     /// Symmetric RTP (RFC 4961): send to where the peer's packets come from.
     pub symmetric: bool,
+    /// Start held: receive only until [`Input::Resume`] (an `inactive`/`recvonly`
+    /// session must not send even its first packet).
+    pub held: bool,
 }
 
 impl MediaConfig {
@@ -75,6 +78,7 @@ impl MediaConfig {
             remote,
             ptime: DEFAULT_PTIME,
             symmetric: true,
+            held: false,
         }
     }
 }

@@ -96,6 +96,7 @@ impl MediaSession {
             .map_err(|_| MediaError::PayloadType(config.payload_type))?;
         let samples = ms as usize * (SAMPLE_RATE as usize / 1000);
         Ok(MediaSession {
+            held: config.held,
             encoder: G711Encoder::with_frame(config.law, samples),
             decoder: G711Decoder::new(config.law),
             config,
@@ -105,7 +106,6 @@ impl MediaSession {
             receiver: RtpReceiver::new(),
             _rng: rng,
             phase: Phase::New,
-            held: false,
             source_ended: false,
             latch: None,
             outputs: VecDeque::new(),
@@ -117,6 +117,40 @@ impl MediaSession {
     /// Feeds one input at `now`. The first input starts the session
     /// ([`MediaEvent::Started`]; a `Tick` then sends the first frame at once).
     pub fn handle(&mut self, now: Instant, input: Input) {
+        let was_idle = self.is_idle();
+        self.handle_input(now, input);
+        if was_idle && !self.is_idle() {
+            self.catch_up(now);
+        }
+    }
+
+    /// Held, or nowhere to send: no frame is due, so no timer runs (a thousand held
+    /// calls cost nothing); [`catch_up`](Self::catch_up) accounts for the gap after.
+    fn is_idle(&self) -> bool {
+        self.held || self.target().is_none()
+    }
+
+    /// Skips the frames of an idle gap at once (the RTP timestamp keeps pace, the
+    /// next packet is marked) so sending resumes on time instead of in a burst.
+    fn catch_up(&mut self, now: Instant) {
+        let Phase::Running { next_frame } = self.phase else {
+            return;
+        };
+        if now < next_frame {
+            return;
+        }
+        let ptime = self.config.ptime;
+        let gap = (now - next_frame).as_nanos() / ptime.as_nanos().max(1);
+        let frames = u32::try_from(gap).unwrap_or(u32::MAX);
+        let samples = self.encoder.frame_samples() as u32;
+        self.rtp.skip(samples.wrapping_mul(frames));
+        self.stats.frames_skipped += u64::from(frames);
+        self.phase = Phase::Running {
+            next_frame: next_frame + ptime.saturating_mul(frames),
+        };
+    }
+
+    fn handle_input(&mut self, now: Instant, input: Input) {
         match self.phase {
             Phase::Stopped => return,
             Phase::New => {
@@ -168,6 +202,7 @@ impl MediaSession {
     /// input and once stopped.
     pub fn poll_timeout(&self) -> Option<Instant> {
         match self.phase {
+            Phase::Running { .. } if self.is_idle() => None,
             Phase::Running { next_frame } => Some(next_frame),
             Phase::New | Phase::Stopped => None,
         }

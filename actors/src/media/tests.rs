@@ -193,11 +193,7 @@ fn hold_stops_sending_and_resume_marks_the_talkspurt() {
     for i in 1..=5 {
         assert!(tick(&mut s, ms(t0, 20 * i)).is_empty());
     }
-    assert_eq!(
-        s.poll_timeout(),
-        Some(ms(t0, 120)),
-        "still ticking while held"
-    );
+    assert_eq!(s.poll_timeout(), None, "no timer runs while held");
     // Still receiving while held.
     let mut a = peer(Law::Mu, 1);
     s.handle(
@@ -294,4 +290,24 @@ fn the_rng_decides_the_stream_identity() {
     let tone = Box::new(Tone::new(1.0, 1, 8000));
     let c = MediaSession::new(cfg(), tone, sink, ChaCha8Rng::seed_from_u64(6)).unwrap();
     assert_ne!(a.ssrc(), c.ssrc());
+}
+
+/// A held session arms no timer (a thousand held calls cost no wake-ups); on resume the
+/// gap is skipped at once: one packet at the next frame time, not a burst.
+#[test]
+fn a_held_session_sleeps_and_resumes_on_time_without_a_burst() {
+    let t0 = Instant::now(); // clock-ok: test code
+    let (mut s, _) = session(cfg());
+    let first = tick(&mut s, t0);
+    s.handle(ms(t0, 10), Input::Hold);
+    assert_eq!(s.poll_timeout(), None);
+    s.handle(ms(t0, 10_015), Input::Resume);
+    let due = s.poll_timeout().expect("ticking again");
+    assert!(due <= ms(t0, 10_015), "{due:?}");
+    let sent = tick(&mut s, ms(t0, 10_015));
+    assert_eq!(sent.len(), 1, "one packet, no burst");
+    let (r0, r1) = (parse(&first[0].1).unwrap(), parse(&sent[0].1).unwrap());
+    assert!(r1.mark());
+    assert_eq!(r1.timestamp(), r0.timestamp().wrapping_add(500 * 160));
+    assert_eq!(s.poll_timeout(), Some(ms(t0, 10_020)));
 }

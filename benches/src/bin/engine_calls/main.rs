@@ -43,6 +43,8 @@ async fn engine(seed: u64) -> (Engine, switchboard::EventStream, std::net::Socke
         .seed(seed)
         .call_limit(100_000)
         .single_active(false)
+        // The driver reads every event: a lagging stream would lose `confirmed`/`ended`.
+        .event_channel_bound(1 << 16)
         .listen(TransportKind::Udp, "127.0.0.1:0".parse().expect("addr"))
         .build()
         .expect("config");
@@ -91,6 +93,9 @@ async fn run(args: &Args, seed: u64) -> (usize, f64, f64) {
         let Ok(Some(event)) = tokio::time::timeout_at(deadline, a_events.next()).await else {
             break;
         };
+        if let Event::Lagged { missed } = event {
+            eprintln!("run {seed}: the driver lagged, {missed} events lost");
+        }
         if let Event::Call {
             call_id,
             state,

@@ -35,6 +35,10 @@
 //! rejected, timeout…, with the reason); 2 bad arguments or configuration (the error
 //! names the field, the target or the file).
 
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod account_flags;
 mod answer;
 mod call;

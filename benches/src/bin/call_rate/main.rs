@@ -19,9 +19,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 mod procs;
-mod procstat;
 
 use procs::{run_uac, EngineProc, UacResult};
+use switchboard_benches::procstat;
 
 /// SIPp uac → `switchboard listen --auto-answer`: calls/s, CPU and memory.
 #[derive(Debug, Parser)]

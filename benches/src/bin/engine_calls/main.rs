@@ -16,8 +16,6 @@ use std::time::Duration;
 use switchboard::{AccountConfig, DialOptions, Engine, EngineConfig, Event, TransportKind};
 use tokio::time::Instant;
 
-mod cpu;
-
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -76,7 +74,7 @@ async fn run(args: &Args, seed: u64) -> (usize, f64, f64) {
         }
         b
     });
-    let (cpu0, t0) = (cpu::process_cpu_secs(), Instant::now()); // clock-ok: bench
+    let (cpu0, t0) = (switchboard_benches::process_cpu_secs(), Instant::now()); // clock-ok: bench
     let deadline = t0 + Duration::from_secs(args.timeout);
     let (mut dialled, mut done, mut failed) = (0usize, 0usize, 0usize);
     let mut live = BTreeSet::new();
@@ -113,7 +111,10 @@ async fn run(args: &Args, seed: u64) -> (usize, f64, f64) {
             }
         }
     }
-    let (secs, cpu) = (t0.elapsed().as_secs_f64(), cpu::process_cpu_secs() - cpu0);
+    let (secs, cpu) = (
+        t0.elapsed().as_secs_f64(),
+        switchboard_benches::process_cpu_secs() - cpu0,
+    );
     if failed > 0 {
         eprintln!("run {seed}: {failed} calls failed");
     }
@@ -132,12 +133,8 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 fn peak_rss_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
+    let kib = switchboard_benches::procstat::status_kib(std::process::id(), "VmHWM");
+    kib.map_or(0.0, |k| k as f64 / 1024.0)
 }
 
 #[tokio::main]

@@ -22,8 +22,6 @@ use switchboard_actors::sip::auth::Password;
 use switchboard_tests::sipp::SippRegistrar;
 use tokio::time::Instant;
 
-mod cpu;
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Peer {
     Sipp,
@@ -208,7 +206,7 @@ async fn phase(
         },
         accounts.len(),
     );
-    let cpu0 = cpu::process_cpu_secs();
+    let cpu0 = switchboard_benches::process_cpu_secs();
     let start = Instant::now();
     let deadline = start + limit;
     let (mut next, mut in_flight, mut done, mut failed) = (0usize, 0u32, 0u32, 0u32);
@@ -243,6 +241,6 @@ async fn phase(
         done,
         failed,
         secs: start.elapsed().as_secs_f64(),
-        cpu_secs: cpu::process_cpu_secs() - cpu0,
+        cpu_secs: switchboard_benches::process_cpu_secs() - cpu0,
     }
 }

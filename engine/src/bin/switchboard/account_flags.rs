@@ -79,6 +79,24 @@ pub(crate) fn account_config(
     Ok(Some((account, ip)))
 }
 
+/// Adds the one listener a client command needs: `transport` on `listen` (TLS with
+/// `cert` and `key`).
+pub(crate) fn with_listener(
+    b: switchboard::EngineConfigBuilder,
+    transport: Transport,
+    listen: SocketAddr,
+    cert: Option<&PathBuf>,
+    key: Option<&PathBuf>,
+) -> Result<switchboard::EngineConfigBuilder, String> {
+    Ok(match (transport, cert, key) {
+        (Transport::Tls, Some(cert), Some(key)) => b.listen_tls(listen, cert, key),
+        (Transport::Tls, _, _) => {
+            return Err("--transport tls needs --cert and --key for the TLS listener".into())
+        }
+        (t, _, _) => b.listen(t.into(), listen),
+    })
+}
+
 /// The local address for a server at `ip`: loopback for a loopback server, else any.
 pub(crate) fn local_for(ip: IpAddr) -> SocketAddr {
     let local = match (ip.is_loopback(), ip) {

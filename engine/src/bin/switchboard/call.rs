@@ -1,6 +1,8 @@
 //! `switchboard call`: one outgoing call, from dial to hang-up.
 
-use super::account_flags::{account_config, add_and_register, local_for, AccountFlags, Fallback};
+use super::account_flags::{
+    account_config, add_and_register, local_for, with_listener, AccountFlags, Fallback,
+};
 use super::call_flow::{follow, Outcome, Plan};
 use super::register::{fresh_seed, parse_server};
 use super::*;
@@ -109,13 +111,7 @@ fn call_plan(args: &CallArgs) -> Result<(EngineConfig, AccountConfig, Plan), Str
     let mut b = EngineConfig::builder()
         .seed(args.seed.unwrap_or_else(fresh_seed))
         .timers(args.t1, args.t1.max(4000), 5000);
-    b = match (transport, &args.cert, &args.key) {
-        (Transport::Tls, Some(cert), Some(key)) => b.listen_tls(listen, cert, key),
-        (Transport::Tls, _, _) => {
-            return Err("--transport tls needs --cert and --key for the TLS listener".into())
-        }
-        (t, _, _) => b.listen(t.into(), listen),
-    };
+    b = with_listener(b, transport, listen, args.cert.as_ref(), args.key.as_ref())?;
     let cfg = b.build().map_err(|e| e.to_string())?;
     cfg.validate().map_err(|e| e.to_string())?;
     let mut options = DialOptions::new();

@@ -94,24 +94,18 @@ pub(crate) fn register_plan(args: &RegisterArgs) -> Result<(EngineConfig, Accoun
     account.password = Some(Password::new(args.password.clone()));
     account.expires = args.expires;
     account.validate().map_err(|e| e.to_string())?;
-    let listen = args.listen.unwrap_or_else(|| {
-        let local = match (ip.is_loopback(), ip) {
-            (true, IpAddr::V4(_)) => IpAddr::V4(Ipv4Addr::LOCALHOST),
-            (true, IpAddr::V6(_)) => IpAddr::V6(Ipv6Addr::LOCALHOST),
-            (false, IpAddr::V4(_)) => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
-            (false, IpAddr::V6(_)) => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
-        };
-        SocketAddr::new(local, 0)
-    });
+    let listen = args
+        .listen
+        .unwrap_or_else(|| super::account_flags::local_for(ip));
     let seed = args.seed.unwrap_or_else(fresh_seed);
-    let mut b = EngineConfig::builder().seed(seed);
-    b = match (transport, &args.cert, &args.key) {
-        (Transport::Tls, Some(cert), Some(key)) => b.listen_tls(listen, cert, key),
-        (Transport::Tls, _, _) => {
-            return Err("--transport tls needs --cert and --key for the TLS listener".into())
-        }
-        (t, _, _) => b.listen(t.into(), listen),
-    };
+    let b = EngineConfig::builder().seed(seed);
+    let b = super::account_flags::with_listener(
+        b,
+        transport,
+        listen,
+        args.cert.as_ref(),
+        args.key.as_ref(),
+    )?;
     let cfg = b.build().map_err(|e| e.to_string())?;
     cfg.validate().map_err(|e| e.to_string())?;
     Ok((cfg, account))

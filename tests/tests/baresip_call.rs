@@ -55,10 +55,14 @@ async fn full_call(
     let call = engine.dial(acct, target, DialOptions::new()).await.unwrap();
     let call_id = call.id().to_owned();
     let seen = until_call_alive(events, &call_id, "confirmed", LIMIT).await;
-    // `calling` comes with a 100 (Kamailio sends one; baresip answers 180 at once).
+    // `connecting` when the INVITE goes; `calling` comes with a 100 (Kamailio sends one;
+    // baresip answers 180 at once).
     assert!(
         seen.iter().all(|e| e.direction == "outgoing"
-            && matches!(e.state.as_str(), "calling" | "ringing" | "confirmed")),
+            && matches!(
+                e.state.as_str(),
+                "connecting" | "calling" | "ringing" | "confirmed"
+            )),
         "{seen:?}"
     );
 

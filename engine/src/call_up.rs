@@ -69,6 +69,26 @@ impl CallState {
                 }
                 Routed::Up(EstablishedInput::Request(request))
             }
+            (CallMsg::InDialog { id, request }, Machine::In(m))
+                if request.method == Method::Bye
+                    && m.state() == switchboard_actors::call::IncomingState::Answered =>
+            {
+                // The caller hangs up before its ACK reached us: the dialog exists since
+                // our 2xx, so the BYE ends it (RFC 3261 §15.1.2), and our 2xx stops.
+                let response = switchboard_actors::sip::Response::to_request(
+                    &request,
+                    switchboard_actors::sip::StatusCode::OK,
+                );
+                let _ = self.layer.cast(LayerMsg::SendResponse { id, response });
+                let by = switchboard_actors::admission::Side::Remote;
+                self.emit_end(
+                    switchboard_actors::admission::EndReason::Normal { by },
+                    None,
+                );
+                self.machine = Machine::Done;
+                self.settle(myself);
+                return;
+            }
             (CallMsg::InDialog { id, request }, _) => {
                 let mut response = switchboard_actors::sip::Response::to_request(
                     &request,

@@ -39,6 +39,13 @@ const PINNED: &[(&str, u64, &str)] = &[
         690,
         "late INVITE of a missed pushed call",
     ),
+    // The caller's BYE arrived while our 2xx still waited for its ACK (lost): the call
+    // answered 481 and stayed up for ever once the ACK came; a BYE then ends it (200).
+    (
+        "two_call_limit.toml",
+        376,
+        "BYE before the ACK answered 481, call left up",
+    ),
 ];
 
 #[test]

@@ -350,15 +350,20 @@ impl SupervisorState {
         if ask(UaMsg::HangUpAll).await == 0 {
             return;
         }
-        let deadline = tokio::time::Instant::now() + CALLS_END_TIMEOUT; // clock-ok: tokio time
-        while tokio::time::Instant::now() < deadline {
-            // clock-ok: tokio time
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-            if ask(UaMsg::CallCount).await == 0 {
-                return;
+        let all_ended = async {
+            loop {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                if ask(UaMsg::CallCount).await == 0 {
+                    return;
+                }
             }
+        };
+        if tokio::time::timeout(CALLS_END_TIMEOUT, all_ended)
+            .await
+            .is_err()
+        {
+            tracing::warn!("calls still up after the shutdown's hang-up wait");
         }
-        tracing::warn!("calls still up after the shutdown's hang-up wait");
     }
 
     pub(crate) async fn fail(&mut self, myself: &ActorRef<SupervisorMsg>, reason: String) {

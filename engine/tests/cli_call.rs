@@ -5,29 +5,12 @@
 
 use serde_json::Value;
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-fn switchboard(args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_switchboard"));
-    cmd.args(args).stdout(Stdio::piped()).stderr(Stdio::piped());
-    cmd
-}
-
-/// Runs the binary to its end, killing it if it outlives `limit`.
-fn run(args: &[&str], limit: Duration) -> Output {
-    let mut child = switchboard(args).spawn().unwrap();
-    let deadline = Instant::now() + limit;
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() > deadline {
-            child.kill().unwrap();
-            panic!("switchboard {args:?} did not exit within {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    child.wait_with_output().unwrap()
-}
+mod common;
+use common::{run, switchboard};
 
 /// The JSON lines of `stdout`.
 fn json_lines(stdout: &[u8]) -> Vec<Value> {

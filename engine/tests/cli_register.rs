@@ -5,14 +5,13 @@
 
 use rand::SeedableRng;
 use std::net::UdpSocket;
-use std::process::{Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use switchboard_actors::sip::auth::{DigestCredentials, DigestServer, Password};
 use switchboard_actors::sip::{parse_datagram, HeaderName, Message, ParseLimits, Request};
 
 mod common;
-use common::{answer, datagram};
+use common::{answer, datagram, run};
 
 fn expires_header(req: &Request) -> Option<String> {
     req.headers
@@ -77,24 +76,6 @@ fn registrar(socket: UdpSocket, seen: mpsc::Sender<Request>, until: Instant) {
 }
 
 /// Runs the binary, killing it if it outlives `limit`.
-fn run(args: &[&str], limit: Duration) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_switchboard"))
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + limit;
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() > deadline {
-            child.kill().unwrap();
-            panic!("switchboard {args:?} did not exit within {limit:?}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    child.wait_with_output().unwrap()
-}
-
 #[test]
 fn registers_stays_for_the_duration_then_unregisters() {
     let socket = UdpSocket::bind("127.0.0.1:0").unwrap();

@@ -71,9 +71,10 @@ impl Gate {
     }
 }
 
-/// A reply port nobody waits on (decisions the user did not ask for).
-fn nobody() -> Reply {
-    let (tx, _rx) = tokio::sync::oneshot::channel();
+/// A reply port nobody waits on (decisions the user did not ask for, the UA core's own
+/// hang-ups and unregistrations).
+pub(crate) fn nobody<T: Send + 'static>() -> RpcReplyPort<T> {
+    let (tx, _rx) = ractor::concurrency::oneshot();
     tx.into()
 }
 

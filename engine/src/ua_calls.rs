@@ -331,12 +331,9 @@ impl Calls {
     /// Hangs up every call (the engine is stopping); how many there were.
     pub(crate) fn hang_up_all(&mut self) -> usize {
         for actor in self.dialogs.values() {
-            let (tx, _rx) = tokio::sync::oneshot::channel();
             let command = crate::call::CallCommand::Hangup;
-            let _ = actor.cast(CallMsg::Command {
-                command,
-                reply: tx.into(),
-            });
+            let reply = admission::nobody();
+            let _ = actor.cast(CallMsg::Command { command, reply });
         }
         self.dialogs.len()
     }

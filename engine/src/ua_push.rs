@@ -109,8 +109,7 @@ impl Calls {
                 .values()
                 .any(|c| c.pushed.as_ref().is_some_and(|(_, a)| a.get_id() == id));
         if !busy {
-            let (tx, _rx) = ractor::concurrency::oneshot();
-            let _ = account.cast(AccountMsg::Unregister(tx.into()));
+            let _ = account.cast(AccountMsg::Unregister(super::admission::nobody()));
         }
     }
 }

@@ -25,6 +25,7 @@ impl CallState {
                 }
             }
             CallMsg::End(reason) => self.end_for(myself, reason).await,
+            CallMsg::Relocate(moved) => self.relocate(myself, &moved).await,
             CallMsg::Snapshot(reply) => drop(reply.send(self.snapshot())),
             other => return Some(other),
         }
@@ -32,7 +33,7 @@ impl CallState {
     }
 
     /// Ends the call because admission said so; its end reports `reason`.
-    async fn end_for(&mut self, myself: &ActorRef<CallMsg>, reason: EndReason) {
+    pub(crate) async fn end_for(&mut self, myself: &ActorRef<CallMsg>, reason: EndReason) {
         self.end_override = Some(reason);
         match &self.machine {
             Machine::Out(_) if !self.admitted => {

@@ -127,6 +127,9 @@ pub enum CallMsg {
     },
     /// The armed timer fired (the arming number; stale ones are ignored).
     Timer(u64),
+    /// Listeners moved (a network change): an established call re-INVITEs from its
+    /// listener's new address, one being set up ends with `NetworkChange`.
+    Relocate(crate::netwatch::Relocation),
 }
 
 /// How a call starts.

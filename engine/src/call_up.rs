@@ -277,6 +277,7 @@ impl CallState {
             InCallEvent::Muted => self.set_muted(true),
             InCallEvent::Unmuted => self.set_muted(false),
             InCallEvent::DtmfReceived(d) => self.emit("dtmf", Some(&d.to_string()), None),
+            InCallEvent::Relocated => self.emit("relocated", None, None),
             InCallEvent::MediaChanged(n) => tell(MediaMsg::SetRemote(n.remote)),
             InCallEvent::Ended { reason, status } => {
                 self.emit_end(reason, status);

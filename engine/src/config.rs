@@ -61,6 +61,8 @@ pub struct EngineConfig {
     pub calls: CallsConfig,
     /// What calls offer and accept.
     pub media: MediaSettings,
+    /// How network changes (a new IP address) are noticed.
+    pub network: crate::netwatch::NetworkSettings,
 }
 
 /// The audio codecs the engine speaks (the media issue adds Opus).
@@ -263,6 +265,7 @@ impl Default for EngineConfig {
             restart: RestartConfig::default(),
             calls: CallsConfig::default(),
             media: MediaSettings::default(),
+            network: crate::netwatch::NetworkSettings::default(),
         }
     }
 }

@@ -289,6 +289,21 @@ impl Engine {
         }
     }
 
+    /// Tells the engine the device's network changed (call it from the OS callback:
+    /// Android's `ConnectivityManager.NetworkCallback`, iOS's `NWPathMonitor`). The
+    /// engine checks its listeners at once instead of at the next periodic check
+    /// (`[network] check_interval_secs`): a listener whose address is gone is re-bound
+    /// on the host's new address, accounts re-register and calls re-INVITE from there
+    /// (see [`crate::netwatch`]). Returns what moved (empty: every address is still
+    /// there). Errors: `EngineGone`.
+    pub async fn network_changed(&self) -> Result<crate::netwatch::Relocation, EngineError> {
+        let ask = |reply| SupervisorMsg::CheckNetwork(Some(reply));
+        match self.supervisor.call(ask, None).await {
+            Ok(CallResult::Success(moved)) => Ok(moved),
+            _ => Err(self.gone()),
+        }
+    }
+
     /// The way to the UA core, for call handles.
     pub(crate) fn link(&self) -> crate::call_handle::UaLink {
         crate::call_handle::UaLink {

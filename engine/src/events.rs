@@ -47,6 +47,17 @@ pub enum Event {
         /// The bound address (the real port when the config asked for port 0).
         addr: SocketAddr,
     },
+    /// A listener's address went away (a network change) and it was re-bound on the
+    /// host's new address; accounts re-register and calls re-INVITE from there.
+    NetworkChanged {
+        /// Its transport.
+        #[serde(with = "crate::serde_kind")]
+        transport: TransportKind,
+        /// The old bound address.
+        from: SocketAddr,
+        /// The new one.
+        to: SocketAddr,
+    },
     /// A listener failed.
     TransportError {
         /// Its transport.
@@ -150,11 +161,13 @@ pub enum Event {
     /// - incoming: `incoming` (ringing here, 180 sent), `answered` (200 sent),
     ///   `confirmed` (ACKed);
     /// - in the call: `held`, `resumed`, `remote_hold`, `remote_resume`, `muted`,
-    ///   `unmuted`, `dtmf` (`reason` is the digit), `hold_failed`, `resume_failed`;
+    ///   `unmuted`, `dtmf` (`reason` is the digit), `hold_failed`, `resume_failed`,
+    ///   `relocated` (after a network change the peer accepted our new address);
     /// - final: `ended` (`reason` from [`EndReason::as_str`](switchboard_actors::admission::EndReason::as_str):
     ///   `normal` with `by` `local`/`remote`, `busy`, `rejected`, `cancelled`,
     ///   `no_answer`, `timeout`, `congestion`, `auth_failed`, `call_limit`,
-    ///   `cellular_call`, `internal_error`…, and `status`, the SIP status behind it);
+    ///   `cellular_call`, `network_change`, `internal_error`…, and `status`, the SIP
+    ///   status behind it);
     ///   `missed` for an incoming call never answered (`cancelled`, `no_answer`,
     ///   `ignored`, `call_limit`, `cellular_call`, or `not_delivered` when a push's
     ///   INVITE never came); `rejected` (our user rejected it, with `status`); `failed`
@@ -223,6 +236,11 @@ impl fmt::Display for Event {
                 reason: Some(r),
             } => write!(f, "engine {state} ({r})"),
             Event::Listening { transport, addr } => write!(f, "listening on {transport} {addr}"),
+            Event::NetworkChanged {
+                transport,
+                from,
+                to,
+            } => write!(f, "{transport} listener moved from {from} to {to}"),
             Event::TransportError {
                 transport,
                 addr,

@@ -89,6 +89,11 @@ impl Keepalive {
         })
     }
 
+    /// Our listener moved (a network change): probes leave from `local` now.
+    pub(crate) fn relocate(&mut self, local: SocketAddr) {
+        self.local = local;
+    }
+
     /// Asks the UA core to route this flow's pongs, STUN answers and loss to `owner`.
     pub(crate) fn watch(&self, owner: &ActorRef<AccountMsg>, ua: &ActorRef<UaMsg>) {
         let _ = ua.cast(UaMsg::WatchFlow {

@@ -63,6 +63,15 @@ pub enum MediaMsg {
     Timer(u64),
     /// The socket failed for good (from the receive task).
     SocketFailed(io::Error),
+    /// Our address moved (a network change): bind a new socket on `ip` and use it from
+    /// now on; the reply is the new address (`None`: the bind failed, the old socket
+    /// stays).
+    Rebind {
+        /// The new local IP.
+        ip: std::net::IpAddr,
+        /// The new socket's address.
+        reply: RpcReplyPort<Option<SocketAddr>>,
+    },
 }
 
 /// A media session's state and counters.
@@ -114,6 +123,9 @@ pub struct MediaState {
     gate: Gate,
     send_errors: u64,
     reader: crate::one_timer::TaskGuard,
+    network: Arc<dyn Network>,
+    ports: Option<RtpPortRange>,
+    rng: ChaCha8Rng,
 }
 
 /// One media session's shell.
@@ -146,6 +158,9 @@ impl Actor for MediaActor {
         let socket = bind_rtp(network.as_ref(), config.local, ports, &mut rng).await?;
         let local = socket.local_addr()?;
         config.local = local;
+        // The port choice of a later rebind: seeded from the bound port, so the
+        // session's own draws (SSRC, sequence, timestamp) stay what they were.
+        let ports_rng = rand::SeedableRng::seed_from_u64(u64::from(local.port()));
         let session = MediaSession::new(config, source, sink, rng)?;
         tracing::debug!(%local, "media session bound");
         let gate = Gate::new(MAX_QUEUED_DATAGRAMS);
@@ -163,6 +178,9 @@ impl Actor for MediaActor {
             gate,
             send_errors: 0,
             reader,
+            network,
+            ports,
+            rng: ports_rng,
         })
     }
 
@@ -199,6 +217,10 @@ impl Actor for MediaActor {
                 return Ok(());
             }
             MediaMsg::SocketFailed(e) => return Err(Box::new(e)),
+            MediaMsg::Rebind { ip, reply } => {
+                let _ = reply.send(state.rebind(&myself, ip).await);
+                return Ok(());
+            }
             MediaMsg::Stop => {
                 state.feed(&myself, Input::Stop).await;
                 myself.stop(Some("media stopped".into()));
@@ -247,6 +269,34 @@ impl MediaState {
             }
         }
         self.arm(myself);
+    }
+
+    /// A new socket on `ip` (port from the range, or ephemeral) and its receive task;
+    /// the old ones go. The session keeps its RTP state (SSRC, sequence, timestamps).
+    async fn rebind(
+        &mut self,
+        myself: &ActorRef<MediaMsg>,
+        ip: std::net::IpAddr,
+    ) -> Option<SocketAddr> {
+        let at = SocketAddr::new(ip, 0);
+        let socket = match bind_rtp(self.network.as_ref(), at, self.ports, &mut self.rng).await {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::warn!(%ip, error = %e, "media socket not moved");
+                return None;
+            }
+        };
+        let local = socket.local_addr().ok()?;
+        self.reader.0.abort();
+        self.reader = crate::one_timer::TaskGuard(tokio::spawn(read_loop(
+            socket.clone(),
+            myself.clone(),
+            self.gate.clone(),
+        )));
+        tracing::debug!(from = %self.local, to = %local, "media socket moved");
+        self.socket = socket;
+        self.local = local;
+        Some(local)
     }
 
     fn arm(&mut self, myself: &ActorRef<MediaMsg>) {

@@ -76,6 +76,11 @@ pub enum AccountMsg {
     Keepalive(KeepaliveReply),
     /// The connection the account's flow ran on closed.
     FlowClosed,
+    /// A listener moved to a new address (a network change): re-register from there
+    /// with the new Contact.
+    Relocated,
+    /// Replies with the address REGISTERs are sent to.
+    Server(RpcReplyPort<std::net::SocketAddr>),
 }
 
 /// What an [`AccountActor`] starts with.
@@ -112,6 +117,11 @@ pub struct AccountState {
     reconnect: bool,
     /// `account` span (field `aor`; the REGISTERs' `call_id`) its work runs in.
     span: tracing::Span,
+    /// The account, the transports and the engine's User-Agent: the Contact again
+    /// after a network change.
+    config: AccountConfig,
+    registry: Arc<TransportRegistry>,
+    user_agent: String,
 }
 
 /// One account's registration shell.
@@ -164,6 +174,9 @@ impl Actor for AccountActor {
             closing: None,
             reconnect: false,
             span,
+            config: args.config,
+            registry: args.registry,
+            user_agent: args.user_agent,
         })
     }
 
@@ -232,6 +245,21 @@ impl Actor for AccountActor {
             AccountMsg::DialSetup(reply) => {
                 let _ = reply.send(crate::ua_dial::DialSetup::of(&state.machine));
             }
+            AccountMsg::Relocated => {
+                match setup(&state.config, &state.registry, &state.user_agent).await {
+                    Ok(s) => {
+                        if let Some(ka) = &mut state.keepalive {
+                            ka.relocate(s.local);
+                        }
+                        let contact = s.reg.contact;
+                        state.feed(&myself, Input::Relocated { contact });
+                    }
+                    Err(e) => {
+                        tracing::warn!(parent: &state.span, error = %e, "no Contact after the network change")
+                    }
+                }
+            }
+            AccountMsg::Server(reply) => drop(reply.send(state.target.addr)),
             AccountMsg::ServiceRoute(reply) => {
                 let route = state.machine.service_route().iter();
                 let _ = reply.send(route.map(ToString::to_string).collect());

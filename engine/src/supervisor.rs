@@ -88,6 +88,10 @@ pub enum SupervisorMsg {
     },
     /// Replies with counts of what is alive in the tree.
     Stats(RpcReplyPort<crate::stats::EngineStats>),
+    /// Check that the listeners' addresses are still the host's and move those that
+    /// are not (see [`crate::netwatch`]); the reply gets what moved. Without a reply it
+    /// is the periodic check, which re-arms itself.
+    CheckNetwork(Option<RpcReplyPort<crate::netwatch::Relocation>>),
     /// A restart timer fired for `listeners[index]`.
     RestartTransport {
         /// The listener.
@@ -204,6 +208,20 @@ impl Actor for EngineSupervisor {
             }
             SupervisorMsg::Stats(reply) => {
                 let _ = reply.send(state.stats().await);
+            }
+            SupervisorMsg::CheckNetwork(reply) => {
+                let moved = state.check_network(&myself).await;
+                match reply {
+                    Some(reply) => drop(reply.send(moved)),
+                    None if matches!(
+                        state.lifecycle.state(),
+                        EngineState::Running | EngineState::Paused
+                    ) =>
+                    {
+                        state.watch_network(&myself)
+                    }
+                    None => {}
+                }
             }
             SupervisorMsg::RestartTransport { index } => {
                 if matches!(

@@ -32,8 +32,10 @@ const CHILD_STOP_TIMEOUT: Duration = Duration::from_secs(5);
 const CALLS_END_TIMEOUT: Duration = Duration::from_secs(4);
 
 pub(crate) struct TransportSlot {
-    cell: Option<ActorCell>,
+    pub(crate) cell: Option<ActorCell>,
     budget: RestartBudget,
+    /// The address it is bound to (the real port when the config said 0).
+    pub(crate) bound: Option<std::net::SocketAddr>,
 }
 
 /// The supervisor's state.
@@ -70,6 +72,7 @@ impl SupervisorState {
             .map(|_| TransportSlot {
                 cell: None,
                 budget: RestartBudget::new(args.config.restart),
+                bound: None,
             })
             .collect();
         SupervisorState {
@@ -158,6 +161,7 @@ impl SupervisorState {
         for index in 0..self.cfg.listeners.len() {
             self.spawn_transport(myself, index).await?;
         }
+        self.watch_network(myself);
         Ok(())
     }
 
@@ -258,6 +262,7 @@ impl SupervisorState {
             .insert(spawned.cell.get_id(), ChildKind::Transport { index });
         if let Some(slot) = self.transports.get_mut(index) {
             slot.cell = Some(spawned.cell);
+            slot.bound = Some(spawned.local_addr);
         }
         self.events.emit(Event::Listening {
             transport: listener.transport,

@@ -171,6 +171,10 @@ impl Actor for UaCore {
                 let _ = reply.send(state.calls.hang_up_all());
                 return Ok(());
             }
+            UaMsg::Relocated(moved) => {
+                state.calls.relocate(&moved);
+                return Ok(());
+            }
             UaMsg::CallCount(reply) => {
                 let _ = reply.send(state.calls.dialogs.len());
                 return Ok(());

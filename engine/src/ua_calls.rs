@@ -338,6 +338,13 @@ impl Calls {
         self.dialogs.len()
     }
 
+    /// Tells every call its listener moved (a network change).
+    pub(crate) fn relocate(&self, moved: &crate::netwatch::Relocation) {
+        for actor in self.dialogs.values() {
+            let _ = actor.cast(CallMsg::Relocate(moved.clone()));
+        }
+    }
+
     /// Stops every call actor and push timer (the UA core is stopping).
     pub(crate) fn stop_all(&mut self) {
         for (_, call) in std::mem::take(&mut self.live) {

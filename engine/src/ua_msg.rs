@@ -103,6 +103,8 @@ pub enum UaMsg {
     HangUpAll(ractor::RpcReplyPort<usize>),
     /// Replies with how many calls are alive.
     CallCount(ractor::RpcReplyPort<usize>),
+    /// Listeners moved (a network change): every call follows.
+    Relocated(crate::netwatch::Relocation),
     /// A call's progress, for admission.
     CallProgress {
         /// The call's Call-ID.

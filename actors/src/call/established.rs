@@ -56,6 +56,8 @@ pub const PHASE_TRANSITIONS: &[(CallPhase, CallPhase)] = &[
 pub(super) enum Target {
     Hold(HoldKind),
     Resume,
+    /// A new Contact and media address, the hold state unchanged.
+    Relocate,
 }
 
 /// A request of ours waiting for its final response.
@@ -98,6 +100,9 @@ pub struct EstablishedCall {
     pub(super) theirs: Option<Theirs>,
     pub(super) dtmf: VecDeque<char>,
     pub(super) hangup_reason: EndReason,
+    /// Our address moved and the peer has not accepted the new one yet: what gets no
+    /// answer now ends the call with `NetworkChange`, not `Timeout`.
+    pub(super) relocating: bool,
     pub(super) out: VecDeque<EstablishedOutput>,
 }
 
@@ -131,6 +136,7 @@ impl EstablishedCall {
             hangup_reason: EndReason::Normal {
                 by: crate::admission::Side::Local,
             },
+            relocating: false,
             out: VecDeque::new(),
         }
     }
@@ -167,6 +173,17 @@ impl EstablishedCall {
                 }
             }
             EstablishedInput::Timer => self.on_timer(now),
+            EstablishedInput::Relocate {
+                contact,
+                address,
+                port,
+            } if active => {
+                self.dialog.relocate(contact);
+                self.cfg.local_media.address = address;
+                self.cfg.local_media.port = port;
+                self.relocating = true;
+                self.want_reinvite(now, Target::Relocate);
+            }
             _ => {}
         }
     }
@@ -225,6 +242,15 @@ impl EstablishedCall {
     /// Whether a re-INVITE of ours is out.
     pub fn reinvite_pending(&self) -> bool {
         (self.sent.values()).any(|(s, _)| matches!(s, Sent::Reinvite { .. }))
+    }
+
+    /// Why the call ends when a request of ours gets no answer.
+    pub(super) fn unanswered(&self) -> EndReason {
+        if self.relocating {
+            EndReason::NetworkChange
+        } else {
+            EndReason::Timeout
+        }
     }
 
     pub(super) fn event(&mut self, e: InCallEvent) {

@@ -81,17 +81,27 @@ impl EstablishedCall {
         let desired = match target {
             Target::Hold(k) => Some(k),
             Target::Resume => None,
+            Target::Relocate => self.held,
         };
-        if self.phase != CallPhase::Active || (desired == self.held && !self.guard.is_pending()) {
+        let in_effect = target != Target::Relocate && desired == self.held;
+        if self.phase != CallPhase::Active || (in_effect && !self.guard.is_pending()) {
             self.want = None;
             return;
         }
         if self.guard.handle(now, ReinviteInput::Send).is_err() {
             return;
         }
-        let offer = match target {
-            Target::Hold(kind) => hold_offer(&self.local_sdp, kind),
-            Target::Resume => reoffer(&self.local_sdp, &self.cfg.local_media),
+        let offer = match (target, self.held) {
+            (Target::Hold(kind), _) => hold_offer(&self.local_sdp, kind),
+            (Target::Relocate, Some(kind)) => {
+                let moved = reoffer(&self.local_sdp, &self.cfg.local_media);
+                let mut held = hold_offer(&moved, kind);
+                held.origin = moved.origin;
+                held
+            }
+            (Target::Resume | Target::Relocate, _) => {
+                reoffer(&self.local_sdp, &self.cfg.local_media)
+            }
         };
         let Ok(invite) = self.dialog.request(Method::Invite) else {
             let _ = self.guard.handle(
@@ -153,7 +163,9 @@ impl EstablishedCall {
         match sent {
             Sent::Bye => self.end(self.hangup_reason, Some(code)),
             // §12.2.1.2: the dialog is gone (the dialog terminated itself).
-            _ if code == 481 || code == 408 => self.end(gone(code), Some(code)),
+            _ if code == 408 => self.end(self.unanswered(), Some(code)),
+            // The peer lost the dialog: as a hang-up of theirs.
+            _ if code == 481 => self.end(EndReason::Normal { by: Side::Remote }, Some(code)),
             Sent::Info => self.next_info(now),
             Sent::Reinvite {
                 invite,
@@ -191,10 +203,15 @@ impl EstablishedCall {
             self.held = match target {
                 Target::Hold(k) => Some(k),
                 Target::Resume => None,
+                Target::Relocate => self.held,
             };
+            if target == Target::Relocate {
+                self.relocating = false;
+            }
             self.event(match target {
                 Target::Hold(k) => InCallEvent::Held(k),
                 Target::Resume => InCallEvent::Resumed,
+                Target::Relocate => InCallEvent::Relocated,
             });
             self.set_negotiated(neg, false);
         } else {
@@ -202,6 +219,9 @@ impl EstablishedCall {
             self.local_sdp.origin = offer.origin;
             if status == StatusCode::REQUEST_PENDING {
                 self.want.get_or_insert(target);
+            } else if target == Target::Relocate {
+                // The peer will not send to our new address: the call cannot go on.
+                return self.hangup(now, EndReason::NetworkChange);
             } else {
                 self.event(InCallEvent::ReinviteFailed(status.as_u16()));
             }
@@ -223,15 +243,5 @@ impl EstablishedCall {
             self.event(InCallEvent::MediaChanged(neg.clone()));
         }
         self.negotiated = Some(neg);
-    }
-}
-
-/// Why the call ended when a request of ours got 481 (the peer lost the dialog: as a
-/// hang-up of theirs) or 408.
-fn gone(code: u16) -> EndReason {
-    if code == 408 {
-        EndReason::Timeout
-    } else {
-        EndReason::Normal { by: Side::Remote }
     }
 }

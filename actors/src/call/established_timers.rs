@@ -19,7 +19,7 @@ impl EstablishedCall {
             set_body(&mut bye.headers, &mut bye.body, None);
             self.out.push_back(EstablishedOutput::SendRequest(bye));
         }
-        self.end(EndReason::Timeout, Some(408));
+        self.end(self.unanswered(), Some(408));
     }
 
     /// The timers: the 491 back-off, our 2xx to their re-INVITE, the backstops.

@@ -56,6 +56,17 @@ pub enum EstablishedInput {
     },
     /// The deadline from [`EstablishedCall::poll_timeout`](super::EstablishedCall::poll_timeout) passed.
     Timer,
+    /// Our address moved (a network change): re-INVITE with `contact` and our media at
+    /// `address:port` (the hold state is kept). If the peer refuses, the call ends with
+    /// `NetworkChange`; so does a request of ours that gets no answer from then on.
+    Relocate {
+        /// Our Contact at the new address.
+        contact: crate::sip::NameAddr,
+        /// Our new RTP address.
+        address: std::net::IpAddr,
+        /// Our new RTP port.
+        port: u16,
+    },
 }
 
 /// What an [`EstablishedCall`](super::EstablishedCall) asks the shell to do.
@@ -99,6 +110,8 @@ pub enum InCallEvent {
     Unmuted,
     /// Our re-INVITE got this final non-2xx (not 491): the session is unchanged.
     ReinviteFailed(u16),
+    /// The peer accepted our new address after a network change.
+    Relocated,
     /// The call is over.
     Ended {
         /// Why.

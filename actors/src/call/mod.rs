@@ -33,6 +33,8 @@ mod tests_answer;
 mod tests_established;
 #[cfg(test)]
 mod tests_established_in;
+#[cfg(test)]
+mod tests_relocate;
 
 pub use caller::Caller;
 pub use established::{

@@ -69,4 +69,11 @@ impl Dialog {
     pub fn set_local_contact(&mut self, contact: NameAddr) {
         self.local_contact = contact;
     }
+
+    /// Our address moved (a network change): `contact` is our Contact, and the top
+    /// Via of our requests follows its host, port and transport.
+    pub fn relocate(&mut self, contact: NameAddr) {
+        self.via = super::create::via_for(&contact.uri);
+        self.local_contact = contact;
+    }
 }

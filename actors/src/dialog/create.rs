@@ -43,7 +43,7 @@ pub(super) fn contact_uri(
 
 /// `SIP/2.0/<transport> <host>[:port]` from a SIP URI of ours, with `rport` and an open
 /// branch for the transaction layer to complete.
-fn via_for(contact: &Uri) -> String {
+pub(super) fn via_for(contact: &Uri) -> String {
     let Uri::Sip(u) = contact else {
         return "SIP/2.0/UDP invalid;rport;branch=z9hG4bK".into();
     };

@@ -78,6 +78,9 @@ pub struct RegistrationMachine {
     pub(super) bound: bool,
     pub(super) service_route: Vec<NameAddr>,
     pub(super) observed: Option<(IpAddr, Option<u16>)>,
+    /// Our Contact before the local address moved: removed (`expires=0`) by the next
+    /// REGISTER, until one succeeds.
+    pub(super) retire: Option<crate::sip::SipUri>,
     pub(super) out: VecDeque<Output>,
 }
 
@@ -107,6 +110,7 @@ impl RegistrationMachine {
             bound: false,
             service_route: Vec::new(),
             observed: None,
+            retire: None,
             out: VecDeque::new(),
         }
     }
@@ -153,6 +157,7 @@ impl RegistrationMachine {
             }
             Input::SetHeaders(headers) => self.cfg.extra_headers = headers,
             Input::ObservedAddress { received, rport } => self.on_observed(received, rport),
+            Input::Relocated { contact } => self.on_relocated(contact),
         }
     }
 
@@ -218,6 +223,10 @@ impl RegistrationMachine {
             0
         };
         let mut req = build_register(&self.cfg, &self.ids, self.cseq, expires);
+        if let Some(old) = &self.retire {
+            req.headers
+                .push(HeaderName::Contact, format!("<{old}>;expires=0"));
+        }
         let preemptive = creds.is_none();
         let sent = creds.or_else(|| {
             let h = self.auth_header.clone()?;

@@ -79,6 +79,12 @@ pub enum Input {
         /// The `rport` value, when the server filled it in.
         rport: Option<u16>,
     },
+    /// Our local address moved (a network change): the new Contact URI. Re-registers
+    /// (removing the old Contact's binding) when the account is wanted registered.
+    Relocated {
+        /// The Contact URI at the new address.
+        contact: crate::sip::SipUri,
+    },
 }
 
 /// What the machine asks the shell to do.
@@ -119,7 +125,8 @@ pub enum RegistrationEvent {
     },
     /// Credentials that used to work were refused on a refresh.
     AuthExpired,
-    /// The registrar sees us at a new public address (NAT rebinding): re-registering.
+    /// The registrar sees us at a new public address (NAT rebinding), or our local
+    /// address moved (a network change): re-registering.
     AddressChanged,
     /// The keepalive found the flow to the server dead (RFC 5626 §4.4.1): re-registering.
     FlowFailed,

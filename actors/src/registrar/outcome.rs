@@ -58,6 +58,7 @@ impl RegistrationMachine {
             c.accepted();
         }
         self.failures = 0;
+        self.retire = None;
         if fl.kind == Kind::Register {
             let granted = granted_expiry(resp, &self.cfg, fl.expires);
             self.bound = true;
@@ -162,6 +163,31 @@ impl RegistrationMachine {
         if self.in_flight.is_some() {
             self.pending.get_or_insert(Pending::Refresh);
         } else if matches!(self.state, RegState::Registered { .. }) {
+            self.transmit(Kind::Register, 0, None);
+        }
+    }
+
+    /// Our local address moved (the host changed networks): `contact` is our Contact
+    /// from now on. Unless an `+sip.instance` lets the registrar replace the binding by
+    /// itself (RFC 5626 §6), the old Contact is removed (`expires=0`) in the same
+    /// REGISTER (RFC 3261 §10.2.2). A wanted registration is refreshed at once, even
+    /// during a backoff: the failure may have been the old address's.
+    pub(super) fn on_relocated(&mut self, contact: crate::sip::SipUri) {
+        if contact == self.cfg.contact {
+            return;
+        }
+        let old = std::mem::replace(&mut self.cfg.contact, contact);
+        if self.bound && self.cfg.instance.is_none() {
+            self.retire = Some(old);
+        }
+        self.observed = None;
+        self.emit(RegistrationEvent::AddressChanged);
+        if !self.wanted {
+            return;
+        }
+        if self.in_flight.is_some() {
+            self.pending.get_or_insert(Pending::Refresh);
+        } else {
             self.transmit(Kind::Register, 0, None);
         }
     }

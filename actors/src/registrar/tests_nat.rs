@@ -86,3 +86,107 @@ fn a_failed_refresh_keeps_its_backoff_over_a_queued_address_change() {
     m.handle(secs(later, 32) + wait, Input::Timer);
     assert_eq!(drain(&mut m).0.len(), 1);
 }
+
+fn contact_at(ip: &str) -> crate::sip::SipUri {
+    match crate::sip::Uri::parse(&format!("sip:alice@{ip}:5060;transport=udp")) {
+        Ok(crate::sip::Uri::Sip(u)) => u,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn contacts(req: &crate::sip::Request) -> Vec<String> {
+    req.headers
+        .get_all(&HeaderName::Contact)
+        .map(|v| v.as_str().to_owned())
+        .collect()
+}
+
+#[test]
+fn a_local_address_move_registers_the_new_contact_and_removes_the_old() {
+    let mut m = machine(cfg());
+    let t = t0();
+    m.handle(t, Input::Register);
+    let req = one(&drain(&mut m).0);
+    let old = m.config().contact.to_string();
+    feed(&mut m, t, resp(&req, 200));
+    drain(&mut m);
+    m.handle(
+        t,
+        Input::Relocated {
+            contact: contact_at("10.0.1.5"),
+        },
+    );
+    let (reqs, evs) = drain(&mut m);
+    assert_eq!(evs, vec![Ev::AddressChanged]);
+    let moved = one(&reqs);
+    let via = moved
+        .headers
+        .get(&HeaderName::Via)
+        .unwrap()
+        .as_str()
+        .to_owned();
+    assert!(via.contains("10.0.1.5:5060"), "{via}");
+    let c = contacts(&moved);
+    assert_eq!(c.len(), 2, "{c:?}");
+    assert!(
+        c[0].contains("10.0.1.5:5060") && !c[0].contains("expires=0"),
+        "{c:?}"
+    );
+    assert_eq!(c[1], format!("<{old}>;expires=0"));
+    // Once that succeeds the old Contact is gone for good: refreshes carry only ours.
+    feed(&mut m, t, resp(&moved, 200));
+    assert!(matches!(m.state(), RegState::Registered { .. }));
+    drain(&mut m);
+    m.handle(secs(t, 4000), Input::Timer);
+    let refresh = one(&drain(&mut m).0);
+    assert_eq!(contacts(&refresh).len(), 1);
+    // The same address again changes nothing.
+    m.handle(
+        t,
+        Input::Relocated {
+            contact: contact_at("10.0.1.5"),
+        },
+    );
+    assert!(drain(&mut m).0.is_empty());
+}
+
+#[test]
+fn a_move_before_any_binding_only_changes_the_contact() {
+    let mut m = machine(cfg());
+    let t = t0();
+    m.handle(
+        t,
+        Input::Relocated {
+            contact: contact_at("10.0.1.5"),
+        },
+    );
+    let (reqs, _) = drain(&mut m);
+    assert!(reqs.is_empty(), "not wanted registered: {reqs:?}");
+    m.handle(t, Input::Register);
+    let first = one(&drain(&mut m).0);
+    let c = contacts(&first);
+    assert_eq!(c.len(), 1, "nothing bound to remove: {c:?}");
+    assert!(c[0].contains("10.0.1.5"), "{c:?}");
+}
+
+#[test]
+fn a_move_during_a_register_in_flight_queues_the_refresh() {
+    let mut m = machine(cfg());
+    let t = t0();
+    m.handle(t, Input::Register);
+    let req = one(&drain(&mut m).0);
+    feed(&mut m, t, resp(&req, 200));
+    drain(&mut m);
+    m.handle(secs(t, 4000), Input::Timer);
+    let refresh = one(&drain(&mut m).0);
+    m.handle(
+        t,
+        Input::Relocated {
+            contact: contact_at("10.0.1.5"),
+        },
+    );
+    assert!(drain(&mut m).0.is_empty(), "one REGISTER at a time");
+    feed(&mut m, t, resp(&refresh, 200));
+    let again = one(&drain(&mut m).0);
+    assert!(contacts(&again)[0].contains("10.0.1.5"));
+}

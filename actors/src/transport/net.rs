@@ -7,7 +7,7 @@
 
 use std::future::Future;
 use std::io;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
 use std::sync::Arc;
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -70,6 +70,14 @@ pub trait Network: Send + Sync + 'static {
     fn listen_tcp(&self, addr: SocketAddr) -> BoxFuture<'_, io::Result<Arc<dyn TcpListener>>>;
     /// Opens a stream connection to `addr`.
     fn connect_tcp(&self, addr: SocketAddr) -> BoxFuture<'_, io::Result<StreamConn>>;
+    /// The local address this host would send from to reach `dst` (the routing
+    /// table's source address), found without sending anything. After a network change
+    /// (Wi-Fi to cellular) it is the new address. Networks that cannot tell say
+    /// `Unsupported`.
+    fn source_ip(&self, dst: SocketAddr) -> BoxFuture<'_, io::Result<IpAddr>> {
+        let _ = dst;
+        Box::pin(async { Err(io::ErrorKind::Unsupported.into()) })
+    }
 }
 
 /// The real network: tokio sockets.
@@ -102,6 +110,21 @@ impl Network for TokioNetwork {
         Box::pin(async move {
             let stream = tokio::net::TcpStream::connect(addr).await?;
             tcp_conn(stream)
+        })
+    }
+
+    /// A `connect` on an unbound UDP socket: the kernel picks the route and its source
+    /// address; no packet leaves.
+    fn source_ip(&self, dst: SocketAddr) -> BoxFuture<'_, io::Result<IpAddr>> {
+        Box::pin(async move {
+            let any: SocketAddr = if dst.is_ipv4() {
+                (std::net::Ipv4Addr::UNSPECIFIED, 0).into()
+            } else {
+                (std::net::Ipv6Addr::UNSPECIFIED, 0).into()
+            };
+            let socket = tokio::net::UdpSocket::bind(any).await?;
+            socket.connect(dst).await?;
+            Ok(socket.local_addr()?.ip())
         })
     }
 }

@@ -5,7 +5,7 @@ use super::tcp_connect::{connect, Listener, SimListener};
 use super::udp::{SimUdpSocket, UdpSock};
 use std::collections::VecDeque;
 use std::io;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use switchboard_actors::transport::net::{BoxFuture, Network, StreamConn, TcpListener, UdpSocket};
 
@@ -67,5 +67,17 @@ impl Network for HostNet {
 
     fn connect_tcp(&self, addr: SocketAddr) -> BoxFuture<'_, io::Result<StreamConn>> {
         Box::pin(connect(self.shared.clone(), self.host.clone(), addr))
+    }
+
+    /// The host's one address, whatever the destination (the virtual network has a
+    /// single interface per host); it follows a `move_host`.
+    fn source_ip(&self, _dst: SocketAddr) -> BoxFuture<'_, io::Result<IpAddr>> {
+        Box::pin(async move {
+            let st = self.shared.lock();
+            st.hosts
+                .get(&self.host)
+                .map(|h| h.ip)
+                .ok_or_else(|| io::ErrorKind::AddrNotAvailable.into())
+        })
     }
 }

@@ -83,6 +83,13 @@ impl EngineConfigBuilder {
         self
     }
 
+    /// Sets the seconds between checks for a network change (0: only when the app
+    /// calls `Engine::network_changed`).
+    pub fn network_check_interval_secs(mut self, secs: u32) -> Self {
+        self.0.network.check_interval_secs = secs;
+        self
+    }
+
     /// Sets how long an incoming call rings before it is missed (seconds).
     pub fn ring_timeout_secs(mut self, secs: u32) -> Self {
         self.0.calls.ring_timeout_secs = secs;

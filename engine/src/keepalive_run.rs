@@ -65,7 +65,10 @@ impl AccountState {
             .send_if_modified(|r| std::mem::replace(r, bound) != bound);
         self.arm(myself);
         if !self.machine.in_flight() {
-            if let Some(reply) = self.closing.take() {
+            for reply in [self.closing.take(), self.relocated.take()]
+                .into_iter()
+                .flatten()
+            {
                 let _ = reply.send(());
             }
         }

@@ -169,6 +169,32 @@ mod tests {
         assert!(!r.rewrite(&mut sips), "sips defaults to 5061");
     }
 
+    #[test]
+    fn the_network_table_parses_and_names_unknown_fields() {
+        let cfg =
+            crate::EngineConfig::from_toml_str("[network]\ncheck_interval_secs = 0\n").unwrap();
+        assert_eq!(cfg.network.check_interval_secs, 0);
+        let cfg = crate::EngineConfig::from_toml_str("").unwrap();
+        assert_eq!(cfg.network.check_interval_secs, DEFAULT_CHECK_INTERVAL_SECS);
+        let err = crate::EngineConfig::from_toml_str("[network]\ncheck_every = 3\n").unwrap_err();
+        assert!(err.to_string().contains("check_every"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn an_engine_on_loopback_never_moves() {
+        let cfg = crate::EngineConfig::builder()
+            .listen(
+                switchboard_actors::vocab::TransportKind::Udp,
+                "127.0.0.1:0".parse().unwrap(),
+            )
+            .build()
+            .unwrap();
+        let engine = crate::Engine::builder().config(cfg).start().await.unwrap();
+        let moved = engine.network_changed().await.unwrap();
+        assert!(moved.moves.is_empty(), "{moved:?}");
+        engine.shutdown().await.unwrap();
+    }
+
     #[tokio::test]
     async fn loopback_never_goes_and_a_foreign_address_is_gone() {
         let net = switchboard_actors::transport::net::TokioNetwork;

@@ -77,8 +77,8 @@ pub enum AccountMsg {
     /// The connection the account's flow ran on closed.
     FlowClosed,
     /// A listener moved to a new address (a network change): re-register from there
-    /// with the new Contact.
-    Relocated,
+    /// with the new Contact; the reply comes once no REGISTER is in flight any more.
+    Relocated(RpcReplyPort<()>),
     /// Replies with the address REGISTERs are sent to.
     Server(RpcReplyPort<std::net::SocketAddr>),
 }
@@ -117,6 +117,8 @@ pub struct AccountState {
     reconnect: bool,
     /// `account` span (field `aor`; the REGISTERs' `call_id`) its work runs in.
     span: tracing::Span,
+    /// The supervisor's wait for the re-registration after a network change.
+    relocated: Option<RpcReplyPort<()>>,
     /// The account, the transports and the engine's User-Agent: the Contact again
     /// after a network change.
     config: AccountConfig,
@@ -174,6 +176,7 @@ impl Actor for AccountActor {
             closing: None,
             reconnect: false,
             span,
+            relocated: None,
             config: args.config,
             registry: args.registry,
             user_agent: args.user_agent,
@@ -245,17 +248,19 @@ impl Actor for AccountActor {
             AccountMsg::DialSetup(reply) => {
                 let _ = reply.send(crate::ua_dial::DialSetup::of(&state.machine));
             }
-            AccountMsg::Relocated => {
+            AccountMsg::Relocated(reply) => {
                 match setup(&state.config, &state.registry, &state.user_agent).await {
                     Ok(s) => {
                         if let Some(ka) = &mut state.keepalive {
                             ka.relocate(s.local);
                         }
+                        state.relocated = Some(reply);
                         let contact = s.reg.contact;
                         state.feed(&myself, Input::Relocated { contact });
                     }
                     Err(e) => {
-                        tracing::warn!(parent: &state.span, error = %e, "no Contact after the network change")
+                        tracing::warn!(parent: &state.span, error = %e, "no Contact after the network change");
+                        let _ = reply.send(());
                     }
                 }
             }

@@ -15,6 +15,9 @@ use std::sync::Arc;
 use std::time::Duration;
 use switchboard_actors::transport::net::{Network, TokioNetwork};
 
+/// How long the calls' re-INVITEs wait for the accounts' re-registrations.
+const REREGISTER_WAIT: Duration = Duration::from_secs(4);
+
 impl SupervisorState {
     /// Arms the next periodic check (none when `check_interval_secs` is 0).
     pub(crate) fn watch_network(&self, myself: &ActorRef<SupervisorMsg>) {
@@ -63,13 +66,18 @@ impl SupervisorState {
                 moved.moves.push((old, new));
             }
         }
-        if !moved.moves.is_empty() {
-            if let Some(stack) = &self.stack {
-                let _ = stack.ua.cast(UaMsg::Relocated(moved.clone()));
-            }
-            for account in &self.accounts {
-                let _ = account.cast(AccountMsg::Relocated);
-            }
+        if let (false, Some(stack)) = (moved.moves.is_empty(), &self.stack) {
+            // Accounts first, calls once the re-registrations settled (as PJSIP's IP
+            // change does): a proxy that routes or admits by the registered Contact
+            // then knows the new address before the re-INVITEs reach it.
+            let accounts = self.accounts.clone();
+            let (ua, calls) = (stack.ua.clone(), moved.clone());
+            tokio::spawn(async move {
+                let registered =
+                    (accounts.iter()).map(|a| a.call(AccountMsg::Relocated, Some(REREGISTER_WAIT)));
+                futures::future::join_all(registered).await;
+                let _ = ua.cast(UaMsg::Relocated(calls));
+            });
         }
         moved
     }

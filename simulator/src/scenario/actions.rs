@@ -86,6 +86,8 @@ pub enum Action {
         /// The new state.
         state: CellularState,
     },
+    /// The OS reports a network change (`Engine::network_changed`).
+    NetworkChanged,
 }
 
 /// A cellular (PSTN) call's state, as the phone's OS reports it.
@@ -126,6 +128,7 @@ impl Action {
             Action::Push { .. } => "push",
             Action::Transfer { .. } => "transfer",
             Action::Cellular { .. } => "cellular",
+            Action::NetworkChanged => "network_changed",
         }
     }
 
@@ -152,7 +155,8 @@ impl Action {
             | Action::Mute
             | Action::Unmute
             | Action::Dtmf { .. }
-            | Action::Cellular { .. } => None,
+            | Action::Cellular { .. }
+            | Action::NetworkChanged => None,
             Action::Transfer { .. } => Some("a later issue: transfer"),
         }
     }

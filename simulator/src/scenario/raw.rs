@@ -124,6 +124,8 @@ pub(crate) struct RawUser {
     pub account: Option<toml::Table>,
     #[serde(default)]
     pub calls: Option<switchboard::CallsConfig>,
+    #[serde(default)]
+    pub network: Option<switchboard::NetworkSettings>,
 }
 
 /// `[[peer]]`: exactly one of the kind keys is set (checked in validation).

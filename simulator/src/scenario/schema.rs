@@ -172,6 +172,9 @@ pub struct UserSpec {
     /// `cellular`, `ring_timeout_secs`, `single_active`); the engine's defaults when
     /// absent.
     pub calls: Option<switchboard::CallsConfig>,
+    /// How the engine watches for network changes (`EngineConfig.network`:
+    /// `check_interval_secs`, 0 = only on the `network_changed` action).
+    pub network: Option<switchboard::NetworkSettings>,
     /// The line of its `[[user]]` table.
     pub line: usize,
 }

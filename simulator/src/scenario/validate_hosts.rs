@@ -109,6 +109,7 @@ pub(crate) fn user(
         timers: u.timers.map(Spanned::into_inner),
         account: u.account,
         calls: u.calls,
+        network: u.network,
         line,
     })
 }

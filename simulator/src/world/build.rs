@@ -119,6 +119,9 @@ impl World {
             let mut cfg = cfg
                 .build()
                 .map_err(|e| fail(format!("user `{}`: {e}", user.name)))?;
+            if let Some(network) = user.network {
+                cfg.network = network;
+            }
             if let Some(calls) = user.calls {
                 cfg.calls = calls;
                 cfg.validate()

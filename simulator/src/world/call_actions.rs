@@ -87,6 +87,14 @@ pub(crate) async fn run(cx: CallCx<'_>, action: &Action) -> Option<String> {
                 None => return None,
             }
         }
+        Action::NetworkChanged => match engine.network_changed().await {
+            Ok(moved) if moved.moves.is_empty() => "unchanged".to_owned(),
+            Ok(moved) => (moved.moves.iter())
+                .map(|(from, to)| format!("{from} -> {to}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            Err(e) => e.to_string(),
+        },
         _ => return None,
     };
     Some(outcome)

@@ -47,3 +47,30 @@ pub use rtp_receiver::{Arrival, ReceiverStats, RtpPacket, RtpReceiver};
 pub use sink::{AudioSink, NullSink};
 pub use source::{AudioSource, Muted, Silence, Tone};
 pub use wav::{WavError, WavSink, WavSource};
+
+// Telephone-events (RFC 4733), conference mixing, the embedder's channels.
+pub mod channel;
+#[cfg(test)]
+mod channel_tests;
+pub mod mixer;
+#[cfg(test)]
+mod mixer_tests;
+pub mod telephone_event;
+pub mod telephone_event_recv;
+#[cfg(test)]
+mod telephone_event_recv_props;
+#[cfg(test)]
+mod telephone_event_recv_tests;
+pub mod telephone_event_send;
+#[cfg(test)]
+mod telephone_event_send_tests;
+#[cfg(test)]
+mod telephone_event_tests;
+pub use channel::{
+    channel_sink, channel_source, ChannelError, ChannelSink, ChannelSource, ChannelStats,
+    MicWriter, SpeakerReader,
+};
+pub use mixer::{Mixer, MixerError};
+pub use telephone_event::{digit_to_event, event_to_digit, EventError, EventPayload, Key, FLASH};
+pub use telephone_event_recv::{DigitEvent, DtmfReceiver};
+pub use telephone_event_send::{DtmfSender, DEFAULT_GAP_MS};

@@ -20,6 +20,7 @@ pub mod g711;
 pub mod g711_stream;
 #[cfg(test)]
 mod g711_tests;
+pub mod jitter;
 pub mod rtp_packetizer;
 pub mod rtp_receiver;
 pub mod sink;
@@ -30,6 +31,7 @@ pub use g711::Law;
 pub use g711_stream::{
     G711Decoder, G711Encoder, G711Sender, StreamError, FRAME_SAMPLES, SAMPLE_RATE,
 };
+pub use jitter::{JitterBuffer, JitterConfig, JitterConfigError, JitterStats, Playout};
 pub use rtp_packetizer::{RtpError, RtpSender};
 pub use rtp_receiver::{Arrival, ReceiverStats, RtpPacket, RtpReceiver};
 pub use sink::{AudioSink, NullSink};

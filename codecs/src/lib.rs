@@ -1,4 +1,4 @@
-//! Switchboard's codecs: G.711, RTP packetisation and audio sources/sinks.
+//! Switchboard's codecs: G.711, Opus, resampling, RTP packetisation and audio sources/sinks.
 //!
 //! Everything here is sans-IO: no sockets, no tasks, no clock reads. Randomness
 //! (SSRC, initial sequence number and timestamp) comes from an injected RNG.
@@ -16,20 +16,27 @@
 //! assert_eq!(samples.len(), 160);
 //! ```
 
+pub mod codec;
 pub mod g711;
 pub mod g711_stream;
 #[cfg(test)]
 mod g711_tests;
+pub mod opus;
+mod opus_fmtp;
+pub mod resample;
 pub mod rtp_packetizer;
 pub mod rtp_receiver;
 pub mod sink;
 pub mod source;
 pub mod wav;
 
+pub use codec::{decoder, encoder, AudioDecoder, AudioEncoder, CodecError, CodecKind, CodecParams};
 pub use g711::Law;
 pub use g711_stream::{
     G711Decoder, G711Encoder, G711Sender, StreamError, FRAME_SAMPLES, SAMPLE_RATE,
 };
+pub use opus::{OpusConfig, OpusDecoder, OpusEncoder, OpusError, OpusFmtp, OPUS_CLOCK_RATE};
+pub use resample::{ResampleError, Resampler};
 pub use rtp_packetizer::{RtpError, RtpSender};
 pub use rtp_receiver::{Arrival, ReceiverStats, RtpPacket, RtpReceiver};
 pub use sink::{AudioSink, NullSink};

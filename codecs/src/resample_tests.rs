@@ -106,10 +106,17 @@ proptest! {
     fn any_chunking_gives_the_one_shot_output(
         cuts in proptest::collection::vec(0usize..700, 0..12),
         rates in prop::sample::select(vec![(8000u32, 48_000u32), (48_000, 8000), (44_100, 48_000), (16_000, 48_000)]),
+        channels in 1u16..=2,
     ) {
-        let input = tone(700.0, rates.0, 0.25, 7000.0);
-        let whole = one_shot(rates.0, rates.1, &input);
-        let mut r = Resampler::new(rates.0, rates.1, 1).unwrap();
+        // Cuts may split a stereo frame: the half frame waits for its pair.
+        let mono = tone(700.0, rates.0, 0.25, 7000.0);
+        let input: Vec<i16> = mono.iter().flat_map(|s| std::iter::repeat_n(*s, usize::from(channels))).collect();
+        let mut whole_r = Resampler::new(rates.0, rates.1, channels).unwrap();
+        let mut whole = whole_r.process(&input);
+        whole.extend(whole_r.flush());
+        let expected = (mono.len() as u64 * u64::from(rates.1)).div_ceil(u64::from(rates.0)) as usize;
+        prop_assert_eq!(whole.len(), expected * usize::from(channels));
+        let mut r = Resampler::new(rates.0, rates.1, channels).unwrap();
         let mut out = Vec::new();
         let mut rest = &input[..];
         for cut in cuts {

@@ -1,4 +1,4 @@
-//! Switchboard's codecs: G.711, RTP packetisation and audio sources/sinks.
+//! Switchboard's codecs: G.711, Opus, resampling, RTP packetisation and audio sources/sinks.
 //!
 //! Everything here is sans-IO: no sockets, no tasks, no clock reads. Randomness
 //! (SSRC, initial sequence number and timestamp) comes from an injected RNG.
@@ -17,6 +17,7 @@
 //! ```
 
 pub mod emodel;
+pub mod codec;
 pub mod g711;
 pub mod g711_stream;
 #[cfg(test)]
@@ -28,6 +29,9 @@ pub mod rtcp_interval;
 pub mod rtcp_stats;
 pub mod rtcp_wire;
 pub mod jitter;
+pub mod opus;
+mod opus_fmtp;
+pub mod resample;
 pub mod rtp_packetizer;
 pub mod rtp_receiver;
 pub mod sink;
@@ -35,6 +39,7 @@ pub mod source;
 pub mod wav;
 
 pub use emodel::{delay_impairment, effective_ie, mos_from_r, r_factor, CodecImpairment};
+pub use codec::{decoder, encoder, AudioDecoder, AudioEncoder, CodecError, CodecKind, CodecParams};
 pub use g711::Law;
 pub use g711_stream::{
     G711Decoder, G711Encoder, G711Sender, StreamError, FRAME_SAMPLES, SAMPLE_RATE,
@@ -44,6 +49,8 @@ pub use rtcp::{is_rtcp, RtcpError, RtcpEvent, RtcpSession, StreamStats};
 pub use rtcp_stats::{ReceptionStats, ReportFigures};
 pub use rtcp_wire::SenderInfo;
 pub use jitter::{JitterBuffer, JitterConfig, JitterConfigError, JitterStats, Playout};
+pub use opus::{OpusConfig, OpusDecoder, OpusEncoder, OpusError, OpusFmtp, OPUS_CLOCK_RATE};
+pub use resample::{ResampleError, Resampler};
 pub use rtp_packetizer::{RtpError, RtpSender};
 pub use rtp_receiver::{Arrival, ReceiverStats, RtpPacket, RtpReceiver};
 pub use sink::{AudioSink, NullSink};

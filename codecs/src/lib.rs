@@ -16,41 +16,41 @@
 //! assert_eq!(samples.len(), 160);
 //! ```
 
-pub mod emodel;
 pub mod codec;
+pub mod emodel;
 pub mod g711;
 pub mod g711_stream;
 #[cfg(test)]
 mod g711_tests;
+pub mod jitter;
+pub mod opus;
+mod opus_fmtp;
 pub mod quality;
+pub mod resample;
 pub mod rtcp;
 pub mod rtcp_events;
 pub mod rtcp_interval;
 pub mod rtcp_stats;
 pub mod rtcp_wire;
-pub mod jitter;
-pub mod opus;
-mod opus_fmtp;
-pub mod resample;
 pub mod rtp_packetizer;
 pub mod rtp_receiver;
 pub mod sink;
 pub mod source;
 pub mod wav;
 
-pub use emodel::{delay_impairment, effective_ie, mos_from_r, r_factor, CodecImpairment};
 pub use codec::{decoder, encoder, AudioDecoder, AudioEncoder, CodecError, CodecKind, CodecParams};
+pub use emodel::{delay_impairment, effective_ie, mos_from_r, r_factor, CodecImpairment};
 pub use g711::Law;
 pub use g711_stream::{
     G711Decoder, G711Encoder, G711Sender, StreamError, FRAME_SAMPLES, SAMPLE_RATE,
 };
+pub use jitter::{JitterBuffer, JitterConfig, JitterConfigError, JitterStats, Playout};
+pub use opus::{OpusConfig, OpusDecoder, OpusEncoder, OpusError, OpusFmtp, OPUS_CLOCK_RATE};
 pub use quality::{CallStatistics, MediaCounters};
+pub use resample::{ResampleError, Resampler};
 pub use rtcp::{is_rtcp, RtcpError, RtcpEvent, RtcpSession, StreamStats};
 pub use rtcp_stats::{ReceptionStats, ReportFigures};
 pub use rtcp_wire::SenderInfo;
-pub use jitter::{JitterBuffer, JitterConfig, JitterConfigError, JitterStats, Playout};
-pub use opus::{OpusConfig, OpusDecoder, OpusEncoder, OpusError, OpusFmtp, OPUS_CLOCK_RATE};
-pub use resample::{ResampleError, Resampler};
 pub use rtp_packetizer::{RtpError, RtpSender};
 pub use rtp_receiver::{Arrival, ReceiverStats, RtpPacket, RtpReceiver};
 pub use sink::{AudioSink, NullSink};

@@ -11,7 +11,9 @@ use super::types::{Direction, MediaKind, SessionDescription, PROTO_RTP_AVP};
 /// Every m-line must answer the one at the same position with the same media type and
 /// transport; an accepted m-line may only list formats of the offered m-line (same payload
 /// type and codec); the first accepted RTP/AVP audio m-line gives the result, whose codec
-/// is its first media codec.
+/// is its first media codec (an answer naming a codec we did not offer is an error).
+/// The answer's fmtp for it is [`Negotiated::remote_fmtp`]; RTCP is multiplexed only when
+/// our offer and the answer both have `a=rtcp-mux`.
 pub fn accept_answer(
     offer: &SessionDescription,
     answer: &SessionDescription,
@@ -63,7 +65,12 @@ pub fn accept_answer(
     if ip.is_unspecified() {
         local_direction = local_direction.intersect(Direction::RecvOnly);
     }
+    let rtcp_mux = o.rtcp_mux() && a.rtcp_mux();
     Ok(Negotiated {
+        remote_fmtp: codec.fmtp.clone(),
+        ptime: a.ptime(),
+        rtcp_mux,
+        remote_rtcp: a.rtcp_address(ip, rtcp_mux),
         media_index: i,
         telephone_event: telephone_event(&a.formats, &codec),
         codec,

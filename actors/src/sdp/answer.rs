@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 
+use super::attributes::RTCP_MUX;
 use super::offer::{audio_section, description, LocalMedia};
 use super::types::{
     Direction, MediaKind, MediaSection, Origin, PayloadFormat, SessionDescription, PROTO_RTP_AVP,
@@ -25,6 +26,16 @@ pub struct Negotiated {
     pub telephone_event: Option<u8>,
     /// The peer put us on hold (sendonly/inactive, or c=0.0.0.0).
     pub remote_hold: bool,
+    /// The peer's fmtp for `codec` (what it wants to receive: configures our encoder, e.g.
+    /// Opus `maxaveragebitrate`, `useinbandfec`, `stereo`); `codec.fmtp` is ours.
+    pub remote_fmtp: Option<String>,
+    /// The peer's `a=ptime` in ms (our packetisation towards it), if it wrote one.
+    pub ptime: Option<u32>,
+    /// RTP and RTCP share one port (both sides wrote `a=rtcp-mux`, RFC 5761).
+    pub rtcp_mux: bool,
+    /// Where to send RTCP: `remote` when muxed, else the peer's `a=rtcp` (RFC 3605), else
+    /// the RTP port + 1.
+    pub remote_rtcp: SocketAddr,
 }
 
 /// The answer to an offer.
@@ -100,6 +111,13 @@ fn rejected(m: &MediaSection) -> MediaSection {
 /// accepted; every other m-line is rejected with port 0. Our direction is the offer's
 /// reversed, narrowed by `local.direction` (our own hold). `keep` is the codec in use,
 /// kept first when still offered.
+///
+/// Codec choice: the first codec of the OFFERER's list that we support (RFC 3264 §6.1
+/// lets the answerer choose; following the offerer's preference keeps both ends on the
+/// codec the caller ranked first), with the offerer's payload type and OUR fmtp (what we
+/// want to receive); the offer's fmtp is kept in [`Negotiated::remote_fmtp`].
+/// telephone-event: the one at the codec's clock rate, else any common one. `a=rtcp-mux`
+/// is answered only when both the offer and `local` have it.
 pub fn answer(
     origin: &Origin,
     offer: &SessionDescription,
@@ -125,7 +143,20 @@ pub fn answer(
                 } else {
                     direction
                 };
+                let rtcp_mux = m.rtcp_mux() && local.rtcp_mux();
+                let mut ours = local.clone();
+                if !rtcp_mux {
+                    ours.attributes.retain(|a| a.name != RTCP_MUX);
+                }
                 negotiated = Some(Negotiated {
+                    remote_fmtp: m
+                        .formats
+                        .iter()
+                        .find(|f| f.pt == codec.pt)
+                        .and_then(|f| f.fmtp.clone()),
+                    ptime: m.ptime(),
+                    rtcp_mux,
+                    remote_rtcp: m.rtcp_address(ip, rtcp_mux),
                     media_index: i,
                     telephone_event: telephone_event(&common, &codec),
                     codec,
@@ -134,7 +165,7 @@ pub fn answer(
                     local_direction,
                     remote_hold,
                 });
-                media.push(audio_section(local, common, direction));
+                media.push(audio_section(&ours, common, direction));
             }
             _ => media.push(rejected(m)),
         }

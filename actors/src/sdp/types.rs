@@ -184,11 +184,12 @@ impl PayloadFormat {
         self
     }
 
-    /// Same codec: encoding name (case-insensitive), clock rate and channel count (absent = 1).
+    /// Same codec: encoding name (case-insensitive), clock rate and channel count (absent = 1;
+    /// ignored for Opus, whose rtpmap must say 2 but is sometimes written without it).
     pub fn same_codec(&self, other: &PayloadFormat) -> bool {
         self.encoding.eq_ignore_ascii_case(&other.encoding)
             && self.clock_rate == other.clock_rate
-            && self.channels.unwrap_or(1) == other.channels.unwrap_or(1)
+            && (self.channels.unwrap_or(1) == other.channels.unwrap_or(1) || self.is_opus())
     }
 
     /// Whether this is RFC 4733 telephone-event.

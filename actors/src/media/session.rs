@@ -92,10 +92,11 @@ impl std::fmt::Debug for MediaSession {
     }
 }
 
+/// An encoder and a decoder.
+pub(super) type Codecs = (Box<dyn AudioEncoder>, Box<dyn AudioDecoder>);
+
 /// The encoder and decoder of `config` (Opus is decoded as stereo, RFC 7587 §7).
-pub(super) fn codecs(
-    config: &MediaConfig,
-) -> Result<(Box<dyn AudioEncoder>, Box<dyn AudioDecoder>), MediaError> {
+pub(super) fn codecs(config: &MediaConfig) -> Result<Codecs, MediaError> {
     let kind = config.codec;
     if kind != CodecKind::Opus && config.channels != 1 {
         let channels = config.channels;

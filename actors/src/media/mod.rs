@@ -1,87 +1,82 @@
-//! The media of one call, sans-IO: PCMU/PCMA over RTP (RFC 3550, RFC 3551).
+//! The media of one call, sans-IO: PCMU, PCMA or Opus over RTP (RFC 3550, 3551,
+//! 7587), with a jitter buffer, RTCP, RFC 4733 telephone-events and no-media detection.
 //!
-//! [`MediaSession`] pulls one frame from its audio source every packet interval (the
-//! shell arms its one timer at [`MediaSession::poll_timeout`] and feeds
-//! [`Input::Tick`]), encodes it and hands back [`Output::Send`]; the shell feeds
-//! every datagram its socket receives as [`Input::Datagram`], the session decodes the
-//! negotiated payload type into its sink.
+//! [`MediaSession`] keeps several deadlines (the next frame to send, the next playout
+//! slot, the next RTCP report, the no-media deadline) and [`MediaSession::poll_timeout`]
+//! gives the earliest; the shell arms its one timer there and feeds [`Input::Tick`],
+//! which does whatever is due. Every datagram the shell's socket(s) receive goes in as
+//! [`Input::Datagram`]: RTCP (RFC 5761 test) to the [`RtcpSession`](switchboard_codecs::RtcpSession),
+//! telephone-events to the DTMF receiver, audio to the jitter buffer.
 //!
 //! ```text
-//!   (new) --first input: Started--> Running --Stop: Stopped--> Stopped
+//!   (new) --first input: Started--> Running --Stop: RTCP BYE, Stopped--> Stopped
 //!                                    |  ^
 //!                              Hold  |  |  Resume (next packet marked)
 //!                                    v  |
-//!                                   Held: no packets sent, the RTP timestamp moves on,
-//!                                         still receiving
+//!                                   Held: no RTP sent (the timestamp moves on), RTCP
+//!                                         RR/SR still sent, still receiving and playing
 //! ```
 //!
-//! - Symmetric RTP (RFC 4961): with `symmetric`, the session sends to the source address
-//!   of the first valid packet of the negotiated payload type (latching), and re-latches
-//!   when a new SSRC arrives from a new address; until then it sends to the address
-//!   from the SDP. After latching, packets from other addresses that do not carry a new
-//!   SSRC are dropped (counted as `stray`).
+//! - Sending: each ptime one frame is read from the source (any rate: resampled to the
+//!   codec's 8 or 48 kHz, duplicated for stereo Opus), encoded through the codec trait
+//!   objects and packetised; while a telephone-event plays its packets replace audio
+//!   (same SSRC and sequence, the source keeps advancing).
+//! - Receiving: symmetric RTP latching (RFC 4961) as before; audio packets go into the
+//!   [`JitterBuffer`](switchboard_codecs::JitterBuffer); one playout slot per ptime,
+//!   started by the first packet and kept running while packets come (stopped 1 s after
+//!   the buffer went quiet, so a silent call costs no wake-ups): `Frame` is decoded,
+//!   `Missing` is recovered from the next packet's Opus FEC or concealed, `Empty` plays
+//!   silence. Opus is decoded as stereo and mixed down; everything is resampled to the
+//!   sink's rate.
+//! - RTCP: SR/RR + SDES at the RFC 3550 §6.3 interval, sent to the RTP target when
+//!   `rtcp_mux`, else to `rtcp_remote` or the target's port + 1 (a shell with a separate
+//!   RTCP socket tells them apart with [`switchboard_codecs::is_rtcp`]). The SR's NTP time
+//!   is `ntp_epoch` (or the last [`Input::WallClock`]) plus the elapsed session time.
+//! - DTMF (RFC 4733): [`Input::SendDtmf`] needs a negotiated telephone-event type, else
+//!   [`MediaEvent::DtmfNotSent`] (the engine falls back to SIP INFO). Received digits are
+//!   reported once each, at their first packet ([`MediaEvent::Dtmf`]: lowest latency; a
+//!   lost start packet does not matter, the event's timestamp identifies it).
+//! - No media: no RTP for `no_media_timeout` while neither side holds
+//!   ([`Input::Hold`], [`Input::RemoteHold`]) reports [`MediaEvent::NoMedia`] once (again
+//!   only after media came back); the clock restarts on every packet and on resume.
 //! - Mute: silence is sent in place of the source (which keeps advancing); no signalling.
 //! - When the source ends the session reports [`MediaEvent::SourceEnded`] and goes on
 //!   sending silence (keeping NAT bindings and the peer's latching alive).
-//! - Not here yet (issue 6): Opus, the jitter buffer (late packets are dropped, losses are
-//!   not concealed), RTCP (RTCP datagrams on the RTP port are counted and ignored),
-//!   no-media detection. [`Input`], [`MediaEvent`] and [`MediaStats`] are
-//!   `#[non_exhaustive]` for them, and the session keeps its RNG for RTCP intervals.
+//! - [`MediaSession::statistics`] is the CDR summary ([`CallStatistics`]: loss, jitter,
+//!   RTT, R-factor, MOS); [`MediaSession::stats`] the raw counters.
 
+mod accessors;
+mod config;
+mod playout;
 mod receive;
+mod send;
 mod session;
+mod session_rtcp;
 
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_codec;
+#[cfg(test)]
+mod tests_dtmf;
+#[cfg(test)]
+mod tests_path;
+#[cfg(test)]
 mod tests_receive;
+#[cfg(test)]
+mod tests_rtcp;
 
+pub use config::{MediaConfig, DEFAULT_NO_MEDIA_TIMEOUT};
 pub use session::MediaSession;
+pub use switchboard_codecs::CallStatistics;
 
 use bytes::Bytes;
 use std::net::SocketAddr;
 use std::time::Duration;
-use switchboard_codecs::Law;
+use switchboard_codecs::{CodecError, Law};
 
 /// The default packetisation time (RFC 3551 §4.5: 20 ms for G.711).
 pub const DEFAULT_PTIME: Duration = Duration::from_millis(20);
-
-/// What the session was negotiated to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct MediaConfig {
-    /// μ-law (PCMU) or A-law (PCMA).
-    pub law: Law,
-    /// The negotiated payload type (0 for PCMU, 8 for PCMA unless a dynamic one was used).
-    pub payload_type: u8,
-    /// Our RTP address (the socket's).
-    pub local: SocketAddr,
-    /// The peer's RTP address from its SDP. An unspecified IP or port 0 sends nothing
-    /// until a packet is latched (symmetric) or [`Input::SetRemote`] gives one.
-    pub remote: SocketAddr,
-    /// Packetisation time: whole milliseconds, 10 to 120.
-    pub ptime: Duration,
-    /// Symmetric RTP (RFC 4961): send to where the peer's packets come from.
-    pub symmetric: bool,
-    /// Start held: receive only until [`Input::Resume`] (an `inactive`/`recvonly`
-    /// session must not send even its first packet).
-    pub held: bool,
-}
-
-impl MediaConfig {
-    /// `law` with its static payload type, 20 ms, symmetric.
-    pub fn new(law: Law, local: SocketAddr, remote: SocketAddr) -> Self {
-        MediaConfig {
-            law,
-            payload_type: law.payload_type(),
-            local,
-            remote,
-            ptime: DEFAULT_PTIME,
-            symmetric: true,
-            held: false,
-        }
-    }
-}
 
 /// What the shell feeds the session.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,8 +103,20 @@ pub enum Input {
     SetRemote(SocketAddr),
     /// The answer chose this G.711 law: encode, decode and label packets with it.
     SetLaw(Law),
-    /// End the session.
+    /// End the session (an RTCP BYE goes out).
     Stop,
+    /// Send these digits as RFC 4733 telephone-events, each lasting `duration_ms`
+    /// (clamped to 40..=8000) with 50 ms between them.
+    SendDtmf {
+        /// 0-9, *, #, A-D.
+        digits: String,
+        /// How long each digit lasts.
+        duration_ms: u32,
+    },
+    /// The wall clock now, as a 64-bit NTP timestamp (for RTCP sender reports).
+    WallClock(u64),
+    /// The peer put us on hold (`true`) or resumed: no-media detection pauses meanwhile.
+    RemoteHold(bool),
 }
 
 /// What the session gives back.
@@ -142,6 +149,24 @@ pub enum MediaEvent {
     SourceEnded,
     /// The session stopped: nothing more is sent or received.
     Stopped,
+    /// The peer pressed this key (RFC 4733), reported once per press.
+    Dtmf(char),
+    /// [`Input::SendDtmf`] was not done; the digits were not sent.
+    DtmfNotSent(DtmfRefusal),
+    /// No RTP arrived for `no_media_timeout` while not on hold.
+    NoMedia,
+    /// The peer sent an RTCP BYE.
+    RemoteBye,
+}
+
+/// Why [`Input::SendDtmf`] was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DtmfRefusal {
+    /// No telephone-event payload type was negotiated (use SIP INFO).
+    NotNegotiated,
+    /// Not a DTMF key.
+    InvalidDigit(char),
 }
 
 /// Counters over the session's life (for the CDR and checks).
@@ -160,18 +185,34 @@ pub struct MediaStats {
     pub lost: i64,
     /// Duplicates dropped.
     pub duplicates: u64,
-    /// Packets that arrived behind a later one (dropped: no jitter buffer yet).
+    /// Packets that arrived behind a later one (still played if in time).
     pub late: u64,
     /// Datagrams that were not RTP.
     pub malformed: u64,
-    /// RTCP datagrams on the RTP port (ignored until RTCP is built).
+    /// RTCP datagrams received.
     pub rtcp: u64,
+    /// RTCP compound packets sent (reports and BYE).
+    pub rtcp_sent: u64,
     /// Packets dropped because they came from an address other than the latched one.
     pub stray: u64,
     /// Packets of another payload type (telephone-event, comfort noise): not played.
     pub other_payload: u64,
     /// Frames decoded into the sink.
     pub frames_played: u64,
+    /// Playout slots filled by concealment (no packet).
+    pub frames_concealed: u64,
+    /// Lost frames recovered from the next packet's Opus FEC.
+    pub frames_recovered: u64,
+    /// Received payloads the decoder refused (concealed instead).
+    pub decode_errors: u64,
+    /// Telephone-event packets received.
+    pub dtmf_packets: u64,
+    /// Digits received (each reported once).
+    pub dtmf_digits: u64,
+    /// Telephone-event packets sent.
+    pub dtmf_sent: u64,
+    /// Payload octets received (RTP headers excluded).
+    pub payload_bytes_received: u64,
     /// Frame intervals nothing was sent in (hold, no address, catching up a late timer).
     pub frames_skipped: u64,
     /// Writes the sink refused.
@@ -190,12 +231,21 @@ pub enum MediaError {
     /// A packetisation time that is not whole milliseconds in 10..=120.
     #[error("ptime {0:?} is not a whole number of milliseconds from 10 to 120")]
     Ptime(Duration),
-    /// The source or sink does not run at 8 kHz.
-    #[error("{what} runs at {found} Hz, G.711 needs 8000 Hz")]
+    /// The source or sink runs at a rate that cannot be resampled.
+    #[error("{what} runs at {found} Hz, which cannot be resampled")]
     SampleRate {
         /// "source" or "sink".
         what: &'static str,
         /// Its rate.
         found: u32,
     },
+    /// The codec could not be built (channels, ptime, Opus settings).
+    #[error("codec: {0}")]
+    Codec(#[from] CodecError),
+    /// The jitter buffer settings are unusable.
+    #[error("jitter buffer: {0}")]
+    Jitter(#[from] switchboard_codecs::JitterConfigError),
+    /// The telephone-event payload type is above 127.
+    #[error("telephone-event payload type {0} is not in 0..=127")]
+    TelephoneEvent(u8),
 }

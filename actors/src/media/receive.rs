@@ -1,21 +1,24 @@
-//! Receiving: which datagrams are accepted, latching (RFC 4961), decoding into the sink.
+//! Receiving: which datagrams are accepted, latching (RFC 4961), RTCP, telephone-events,
+//! audio into the jitter buffer.
 
 use super::session::{Latch, MediaSession};
 use super::MediaEvent;
 use std::net::SocketAddr;
 use switchboard_codecs::rtp_receiver::parse;
-use switchboard_codecs::{Arrival, RtpError};
+use switchboard_codecs::{is_rtcp, Arrival, DigitEvent, RtcpEvent, RtpPacket};
+use tokio::time::Instant;
 
 impl MediaSession {
-    /// One datagram from `from`: RTP of an accepted source is accounted for, the
-    /// negotiated payload type is played; everything else is counted and dropped.
-    pub(super) fn datagram(&mut self, from: SocketAddr, bytes: &[u8]) {
+    /// One datagram from `from` at `now`: RTCP goes to the RTCP session; RTP of an
+    /// accepted source is accounted for, audio is buffered for playout and
+    /// telephone-events are reported; everything else is counted and dropped.
+    pub(super) fn datagram(&mut self, now: Instant, from: SocketAddr, bytes: &[u8]) {
+        if is_rtcp(bytes) {
+            self.stats.rtcp += 1;
+            return self.rtcp_datagram(now, bytes);
+        }
         let (ssrc, payload_type) = match parse(bytes) {
             Ok(reader) => (reader.ssrc(), reader.payload_type()),
-            Err(RtpError::Rtcp(_)) => {
-                self.stats.rtcp += 1;
-                return;
-            }
             Err(_) => {
                 self.stats.malformed += 1;
                 return;
@@ -36,34 +39,76 @@ impl MediaSession {
             self.stats.malformed += 1;
             return;
         };
+        let elapsed = self.elapsed(now);
         match packet.arrival {
             Arrival::Duplicate => {
                 self.stats.duplicates += 1;
                 return;
             }
-            // No jitter buffer yet: an unconfirmed jump or a late packet is not played.
-            Arrival::Jump => return,
-            Arrival::Late => {
-                self.stats.late += 1;
-                self.count_received(bytes.len());
-                return;
+            // An unconfirmed jump: the jitter buffer decides (restart or junk).
+            Arrival::Jump => {}
+            arrival => {
+                if arrival == Arrival::Late {
+                    self.stats.late += 1;
+                }
+                self.stats.packets_received += 1;
+                self.stats.bytes_received += bytes.len() as u64;
+                self.stats.payload_bytes_received += packet.payload.len() as u64;
+                self.last_media = elapsed;
+                self.no_media_reported = false;
             }
-            _ => self.count_received(bytes.len()),
+        }
+        self.rtcp
+            .on_rtp_received(elapsed, packet.ssrc, packet.sequence, packet.timestamp);
+        if Some(payload_type) == self.config.telephone_event {
+            return self.telephone_event(&packet);
         }
         if !negotiated {
             self.stats.other_payload += 1;
             return;
         }
-        let samples = self.decoder.decode(packet.payload);
-        match self.sink.write(&samples) {
-            Ok(()) => self.stats.frames_played += 1,
-            Err(_) => self.stats.sink_errors += 1,
+        self.jitter.push(
+            elapsed,
+            packet.sequence,
+            packet.timestamp,
+            packet.marker,
+            packet.payload.to_vec(),
+        );
+        self.last_audio = elapsed;
+        if self.playout.is_none() {
+            self.playout = Some(now);
         }
     }
 
-    fn count_received(&mut self, len: usize) {
-        self.stats.packets_received += 1;
-        self.stats.bytes_received += len as u64;
+    /// A telephone-event packet: each key reported once, when its event starts.
+    fn telephone_event(&mut self, packet: &RtpPacket<'_>) {
+        self.stats.dtmf_packets += 1;
+        if self.dtmf_rx.receive_packet(packet).is_err() {
+            return;
+        }
+        while let Some(report) = self.dtmf_rx.poll_event() {
+            if let DigitEvent::Started { key, .. } = report {
+                if let Some(digit) = key.digit() {
+                    self.stats.dtmf_digits += 1;
+                    self.event(MediaEvent::Dtmf(digit));
+                }
+            }
+        }
+    }
+
+    /// An RTCP compound packet: RTT and the peer's view of our stream are kept by the
+    /// RTCP session; a BYE of the source we receive is reported.
+    fn rtcp_datagram(&mut self, now: Instant, bytes: &[u8]) {
+        let Ok(events) = self.rtcp.handle_rtcp(self.elapsed(now), bytes) else {
+            return;
+        };
+        for event in events {
+            if let RtcpEvent::Bye { ssrcs, .. } = event {
+                if self.receiver.ssrc().is_some_and(|s| ssrcs.contains(&s)) {
+                    self.event(MediaEvent::RemoteBye);
+                }
+            }
+        }
     }
 
     /// Whether a packet of `ssrc` from `from` is taken, latching onto it when it is the

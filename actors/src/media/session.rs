@@ -1,12 +1,16 @@
-//! [`MediaSession`]: sending, timing, hold, mute, stop. Receiving is in `receive.rs`.
+//! [`MediaSession`]: its parts, construction, inputs and deadlines. Sending is in
+//! `send.rs`, receiving in `receive.rs`, playout in `playout.rs`, RTCP, statistics and
+//! no-media detection in `session_rtcp.rs`.
 
 use super::{Input, MediaConfig, MediaError, MediaEvent, MediaStats, Output};
 use rand_chacha::ChaCha8Rng;
 use std::collections::VecDeque;
 use std::net::SocketAddr;
+use std::time::Duration;
 use switchboard_codecs::{
-    AudioSink, AudioSource, G711Decoder, G711Encoder, Muted, RtpReceiver, RtpSender, Silence,
-    SAMPLE_RATE,
+    decoder, encoder, AudioDecoder, AudioEncoder, AudioSink, AudioSource, CodecError, CodecKind,
+    CodecParams, DtmfReceiver, DtmfSender, JitterBuffer, Muted, Resampler, RtcpSession,
+    RtpReceiver, RtpSender,
 };
 use tokio::time::Instant;
 
@@ -35,22 +39,40 @@ pub(super) struct Latch {
     pub(super) ssrc: u32,
 }
 
-type Source = Muted<Box<dyn AudioSource + Send>>;
+pub(super) type Source = Muted<Box<dyn AudioSource + Send>>;
 
-/// One call's PCMU/PCMA media, sans-IO. See the [module docs](super).
+/// One call's media, sans-IO. See the [module docs](super).
 pub struct MediaSession {
     pub(super) config: MediaConfig,
-    source: Source,
+    pub(super) source: Source,
+    /// Source rate → encoder rate (mono), and its output not yet encoded.
+    pub(super) up: Resampler,
+    pub(super) pending: Vec<i16>,
     pub(super) sink: Box<dyn AudioSink + Send>,
-    encoder: G711Encoder,
-    pub(super) decoder: G711Decoder,
-    rtp: RtpSender,
+    /// Decoder rate → sink rate (mono, after the downmix).
+    pub(super) down: Resampler,
+    pub(super) encoder: Box<dyn AudioEncoder>,
+    pub(super) decoder: Box<dyn AudioDecoder>,
+    pub(super) rtp: RtpSender,
     pub(super) receiver: RtpReceiver,
-    /// Kept for RTCP's randomised intervals and SSRC collision handling (issue 6).
-    _rng: ChaCha8Rng,
+    pub(super) jitter: JitterBuffer,
+    pub(super) rtcp: RtcpSession,
+    pub(super) dtmf_tx: Option<DtmfSender>,
+    pub(super) dtmf_rx: DtmfReceiver,
+    /// The first input's time: every `Duration` below counts from it.
+    pub(super) epoch: Option<Instant>,
+    /// (session time, NTP wall clock) of the last wall-clock reading.
+    pub(super) ntp_ref: (Duration, u64),
     pub(super) phase: Phase,
-    held: bool,
-    source_ended: bool,
+    /// The next playout slot; `None` while nothing is being received.
+    pub(super) playout: Option<Instant>,
+    /// When the last audio packet and the last RTP packet of any kind arrived.
+    pub(super) last_audio: Duration,
+    pub(super) last_media: Duration,
+    pub(super) no_media_reported: bool,
+    pub(super) remote_held: bool,
+    pub(super) held: bool,
+    pub(super) source_ended: bool,
     pub(super) latch: Option<Latch>,
     pub(super) outputs: VecDeque<Output>,
     pub(super) stats: MediaStats,
@@ -70,42 +92,83 @@ impl std::fmt::Debug for MediaSession {
     }
 }
 
+/// An encoder and a decoder.
+pub(super) type Codecs = (Box<dyn AudioEncoder>, Box<dyn AudioDecoder>);
+
+/// The encoder and decoder of `config` (Opus is decoded as stereo, RFC 7587 §7).
+pub(super) fn codecs(config: &MediaConfig) -> Result<Codecs, MediaError> {
+    let kind = config.codec;
+    if kind != CodecKind::Opus && config.channels != 1 {
+        let channels = config.channels;
+        return Err(CodecError::Channels { kind, channels }.into());
+    }
+    let mut params = CodecParams::default();
+    params.ptime_ms = config.ptime_ms();
+    params.opus = config.opus;
+    params.opus.channels = config.channels;
+    let dec_channels = if kind == CodecKind::Opus { 2 } else { 1 };
+    Ok((encoder(kind, &params)?, decoder(kind, dec_channels)?))
+}
+
 impl MediaSession {
-    /// A session of `config` sending `source` and playing into `sink` (both 8 kHz);
-    /// its SSRC, initial sequence number and timestamp come from `rng`.
+    /// A session of `config` sending `source` and playing into `sink` (any rates from 1
+    /// to 384 kHz: resampled); its SSRC, sequence and timestamp origins, and the RTCP
+    /// intervals come from `rng`.
     pub fn new(
         config: MediaConfig,
         source: Box<dyn AudioSource + Send>,
         sink: Box<dyn AudioSink + Send>,
         mut rng: ChaCha8Rng,
     ) -> Result<Self, MediaError> {
-        let ms = config.ptime.as_millis();
-        let whole = config.ptime.subsec_nanos().is_multiple_of(1_000_000);
-        if !whole || !(10..=120).contains(&ms) {
+        let ms = config.ptime_ms();
+        if !(10..=120).contains(&ms) {
             return Err(MediaError::Ptime(config.ptime));
-        }
-        for (what, found) in [
-            ("source", source.sample_rate()),
-            ("sink", sink.sample_rate()),
-        ] {
-            if found != SAMPLE_RATE {
-                return Err(MediaError::SampleRate { what, found });
-            }
         }
         let rtp = RtpSender::new(config.payload_type, &mut rng)
             .map_err(|_| MediaError::PayloadType(config.payload_type))?;
-        let samples = ms as usize * (SAMPLE_RATE as usize / 1000);
+        let (encoder, decoder) = codecs(&config)?;
+        let rate = |what, found| MediaError::SampleRate { what, found };
+        let (src_rate, sink_rate) = (source.sample_rate(), sink.sample_rate());
+        let up = Resampler::new(src_rate, encoder.sample_rate(), 1)
+            .map_err(|_| rate("source", src_rate))?;
+        let down = Resampler::new(decoder.sample_rate(), sink_rate, 1)
+            .map_err(|_| rate("sink", sink_rate))?;
+        let clock = config.codec.clock_rate();
+        let mut jitter = config.jitter.clone();
+        jitter.clock_rate = clock;
+        jitter.frame_samples = encoder.rtp_timestamp_step();
+        let dtmf_tx = match config.telephone_event {
+            Some(pt) => Some(
+                DtmfSender::new(pt, clock, u32::from(ms))
+                    .map_err(|_| MediaError::TelephoneEvent(pt))?,
+            ),
+            None => None,
+        };
+        let rtcp = RtcpSession::new(rtp.ssrc(), config.cname.clone(), clock, &mut rng);
         Ok(MediaSession {
             held: config.held,
-            encoder: G711Encoder::with_frame(config.law, samples),
-            decoder: G711Decoder::new(config.law),
+            ntp_ref: (Duration::ZERO, config.ntp_epoch),
+            jitter: JitterBuffer::new(jitter)?,
+            dtmf_rx: DtmfReceiver::new(clock),
             config,
             source: Muted::new(source),
+            up,
+            pending: Vec::new(),
             sink,
+            down,
+            encoder,
+            decoder,
             rtp,
             receiver: RtpReceiver::new(),
-            _rng: rng,
+            rtcp,
+            dtmf_tx,
+            epoch: None,
             phase: Phase::New,
+            playout: None,
+            last_audio: Duration::ZERO,
+            last_media: Duration::ZERO,
+            no_media_reported: false,
+            remote_held: false,
             source_ended: false,
             latch: None,
             outputs: VecDeque::new(),
@@ -124,48 +187,46 @@ impl MediaSession {
         }
     }
 
-    /// Held, or nowhere to send: no frame is due, so no timer runs (a thousand held
-    /// calls cost nothing); [`catch_up`](Self::catch_up) accounts for the gap after.
-    fn is_idle(&self) -> bool {
+    /// Held, or nowhere to send: no frame is due, so no frame timer runs;
+    /// [`catch_up`](Self::catch_up) accounts for the gap after.
+    pub(super) fn is_idle(&self) -> bool {
         self.held || self.target().is_none()
     }
 
-    /// Skips the frames of an idle gap at once (the RTP timestamp keeps pace, the
-    /// next packet is marked) so sending resumes on time instead of in a burst.
-    fn catch_up(&mut self, now: Instant) {
-        let Phase::Running { next_frame } = self.phase else {
-            return;
-        };
-        if now < next_frame {
-            return;
-        }
-        let ptime = self.config.ptime;
-        let gap = (now - next_frame).as_nanos() / ptime.as_nanos().max(1);
-        let frames = u32::try_from(gap).unwrap_or(u32::MAX);
-        let samples = self.encoder.frame_samples() as u32;
-        self.rtp.skip(samples.wrapping_mul(frames));
-        self.stats.frames_skipped += u64::from(frames);
-        self.phase = Phase::Running {
-            next_frame: next_frame + ptime.saturating_mul(frames),
-        };
+    /// Time since the session started.
+    pub(super) fn elapsed(&self, now: Instant) -> Duration {
+        self.epoch
+            .map_or(Duration::ZERO, |e| now.saturating_duration_since(e))
     }
 
     fn handle_input(&mut self, now: Instant, input: Input) {
         match self.phase {
             Phase::Stopped => return,
             Phase::New => {
+                self.epoch = Some(now);
                 self.phase = Phase::Running { next_frame: now };
                 self.event(MediaEvent::Started);
             }
             Phase::Running { .. } => {}
         }
         match input {
-            Input::Tick => self.frames_due(now),
-            Input::Datagram { from, bytes } => self.datagram(from, &bytes),
+            Input::Tick => {
+                self.frames_due(now);
+                self.playout_due(now);
+                self.rtcp_due(now);
+                self.no_media_due(now);
+            }
+            Input::Datagram { from, bytes } => self.datagram(now, from, &bytes),
             Input::Hold => self.held = true,
             Input::Resume => {
                 if std::mem::take(&mut self.held) {
                     self.rtp.talkspurt();
+                    self.last_media = self.elapsed(now);
+                }
+            }
+            Input::RemoteHold(on) => {
+                if std::mem::replace(&mut self.remote_held, on) && !on {
+                    self.last_media = self.elapsed(now);
                 }
             }
             Input::Mute => self.source.set_muted(true),
@@ -176,17 +237,14 @@ impl MediaSession {
                     self.latch = None;
                 }
             }
-            Input::SetLaw(law) if law != self.config.law => {
-                let ms = usize::try_from(self.config.ptime.as_millis()).unwrap_or(20);
-                let samples = ms * (SAMPLE_RATE as usize / 1000);
-                self.config.law = law;
-                self.config.payload_type = law.payload_type();
-                self.encoder = G711Encoder::with_frame(law, samples);
-                self.decoder = G711Decoder::new(law);
-                let _ = self.rtp.set_payload_type(law.payload_type());
-            }
-            Input::SetLaw(_) => {}
+            Input::SetLaw(law) => self.set_law(law),
+            Input::SendDtmf {
+                digits,
+                duration_ms,
+            } => self.send_dtmf(&digits, duration_ms),
+            Input::WallClock(ntp) => self.ntp_ref = (self.elapsed(now), ntp),
             Input::Stop => {
+                self.bye();
                 self.phase = Phase::Stopped;
                 self.event(MediaEvent::Stopped);
             }
@@ -198,119 +256,20 @@ impl MediaSession {
         self.outputs.pop_front()
     }
 
-    /// When the next frame is due (feed [`Input::Tick`] then); `None` before the first
-    /// input and once stopped.
+    /// The earliest deadline (next frame unless held, next playout slot while
+    /// receiving, next RTCP report, no-media); feed [`Input::Tick`] then. `None` before
+    /// the first input and once stopped.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        match self.phase {
-            Phase::Running { .. } if self.is_idle() => None,
-            Phase::Running { next_frame } => Some(next_frame),
-            Phase::New | Phase::Stopped => None,
-        }
-    }
-
-    /// Counters so far.
-    pub fn stats(&self) -> MediaStats {
-        let mut stats = self.stats;
-        stats.lost = self.lost_before + self.receiver.lost();
-        stats
-    }
-
-    /// Where packets go now: the latched address, else the SDP's; `None` when that is
-    /// unspecified (nothing is sent).
-    pub fn target(&self) -> Option<SocketAddr> {
-        let addr = match (self.config.symmetric, self.latch) {
-            (true, Some(latch)) => latch.addr,
-            _ => self.config.remote,
-        };
-        (!addr.ip().is_unspecified() && addr.port() != 0).then_some(addr)
-    }
-
-    /// The negotiated configuration (with the current SDP address).
-    pub fn config(&self) -> &MediaConfig {
-        &self.config
-    }
-    /// Our SSRC.
-    pub fn ssrc(&self) -> u32 {
-        self.rtp.ssrc()
-    }
-    /// Whether the session is on hold.
-    pub fn is_held(&self) -> bool {
-        self.held
-    }
-    /// Whether the session is muted.
-    pub fn is_muted(&self) -> bool {
-        self.source.is_muted()
-    }
-    /// Whether the session has stopped.
-    pub fn is_stopped(&self) -> bool {
-        self.phase == Phase::Stopped
-    }
-
-    pub(super) fn event(&mut self, event: MediaEvent) {
-        self.outputs.push_back(Output::Event(event));
-    }
-
-    /// Sends (or skips) every frame due by `now`, at most [`MAX_BURST`] of them.
-    fn frames_due(&mut self, now: Instant) {
         let Phase::Running { next_frame } = self.phase else {
-            return;
+            return None;
         };
-        if now < next_frame {
-            return;
-        }
-        let ptime = self.config.ptime;
-        let behind = (now - next_frame).as_nanos() / ptime.as_nanos().max(1);
-        let due = u32::try_from(behind.saturating_add(1)).unwrap_or(u32::MAX);
-        let skip = u64::from(due).saturating_sub(MAX_BURST);
-        for _ in 0..skip {
-            self.skip_frame();
-        }
-        for _ in skip..u64::from(due) {
-            self.frame();
-        }
-        self.phase = Phase::Running {
-            next_frame: next_frame + ptime.saturating_mul(due),
-        };
-    }
-
-    fn skip_frame(&mut self) {
-        self.rtp.skip(self.encoder.frame_samples() as u32);
-        self.stats.frames_skipped += 1;
-    }
-
-    /// One frame interval: a packet to the target, or a skip when held or addressless.
-    fn frame(&mut self) {
-        let target = match self.target() {
-            Some(to) if !self.held => to,
-            _ => return self.skip_frame(),
-        };
-        let payload = match self.encoder.next_payload(&mut self.source) {
-            Ok(Some(payload)) => payload,
-            // Ended (rates were checked in `new`, so an error means the same).
-            Ok(None) | Err(_) => {
-                self.source_ended();
-                let silence = vec![0i16; self.encoder.frame_samples()];
-                self.encoder.encode(&silence)
-            }
-        };
-        let samples = self.encoder.frame_samples() as u32;
-        let packet = self.rtp.packetize(&payload, samples);
-        self.stats.packets_sent += 1;
-        self.stats.bytes_sent += packet.len() as u64;
-        self.outputs.push_back(Output::Send {
-            to: target,
-            bytes: packet.into(),
-        });
-    }
-
-    /// Reports the end once and replaces the source with silence (keeping the mute).
-    fn source_ended(&mut self) {
-        if std::mem::replace(&mut self.source_ended, true) {
-            return;
-        }
-        let muted = self.source.is_muted();
-        self.source = Muted::new(Box::new(Silence::new(SAMPLE_RATE)));
-        self.source.set_muted(muted);
-        self.event(MediaEvent::SourceEnded);
+        let epoch = self.epoch?;
+        let frame = (!self.is_idle()).then_some(next_frame);
+        let rtcp = Some(epoch + self.rtcp.poll_timeout());
+        let no_media = self.no_media_deadline().map(|d| epoch + d);
+        [frame, self.playout, rtcp, no_media]
+            .into_iter()
+            .flatten()
+            .min()
     }
 }

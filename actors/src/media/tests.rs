@@ -163,24 +163,34 @@ fn bad_configs_are_refused() {
         MediaSession::new(c, tone(), sink(), rng()).err(),
         Some(MediaError::PayloadType(128))
     );
+    // Any rate is resampled (16 kHz source, 44.1 kHz sink); 0 Hz cannot be.
     let wide = Box::new(Tone::new(440.0, 1, 16000));
-    let err = MediaSession::new(cfg(), wide, sink(), rng()).err();
+    let cd = Box::new(switchboard_codecs::NullSink::new(44100));
+    assert!(MediaSession::new(cfg(), wide, cd, rng()).is_ok());
+    let dead = Box::new(Tone::new(440.0, 1, 0));
+    let err = MediaSession::new(cfg(), dead, sink(), rng()).err();
     assert_eq!(
         err,
         Some(MediaError::SampleRate {
             what: "source",
-            found: 16000
+            found: 0
         })
     );
-    let null = Box::new(switchboard_codecs::NullSink::new(44100));
+    let null = Box::new(switchboard_codecs::NullSink::new(0));
     let err = MediaSession::new(cfg(), tone(), null, rng()).err();
     assert_eq!(
         err,
         Some(MediaError::SampleRate {
             what: "sink",
-            found: 44100
+            found: 0
         })
     );
+    let mut c = cfg();
+    c.channels = 2;
+    assert!(matches!(
+        MediaSession::new(c, tone(), sink(), rng()).err(),
+        Some(MediaError::Codec(_))
+    ));
 }
 
 #[test]
@@ -193,14 +203,11 @@ fn hold_stops_sending_and_resume_marks_the_talkspurt() {
     for i in 1..=5 {
         assert!(tick(&mut s, ms(t0, 20 * i)).is_empty());
     }
-    assert_eq!(s.poll_timeout(), None, "no timer runs while held");
-    // Still receiving while held.
+    assert_only_rtcp_wakes(&s, t0);
+    // Still receiving while held (played out after the jitter buffer's delay).
     let mut a = peer(Law::Mu, 1);
-    s.handle(
-        ms(t0, 110),
-        datagram("10.0.0.9:7000", a.next_packet().unwrap().unwrap()),
-    );
-    assert_eq!(sink.0.lock().unwrap().len(), 160);
+    let held_packet = a.next_packet().unwrap().unwrap();
+    s.handle(ms(t0, 110), datagram("10.0.0.9:7000", held_packet.clone()));
     s.handle(ms(t0, 115), Input::Resume);
     let after = tick(&mut s, ms(t0, 120));
     let (r0, r1) = (parse(&first[0].1).unwrap(), parse(&after[0].1).unwrap());
@@ -212,6 +219,22 @@ fn hold_stops_sending_and_resume_marks_the_talkspurt() {
     assert_eq!(r1.timestamp(), r0.timestamp().wrapping_add(6 * 160));
     assert!(!parse(&tick(&mut s, ms(t0, 140))[0].1).unwrap().mark());
     assert_eq!(s.stats().frames_skipped, 5);
+    // Playout slots at 110, 130, 150 buffer (60 ms initial delay); 170 plays it.
+    tick(&mut s, ms(t0, 160));
+    tick(&mut s, ms(t0, 180));
+    assert_eq!(s.stats().frames_played, 1);
+    let heard = sink.0.lock().unwrap().clone();
+    let dec = switchboard_codecs::G711Decoder::new(Law::Mu);
+    assert_eq!(
+        heard[heard.len() - 160..],
+        dec.decode(&held_packet[12..])[..]
+    );
+}
+
+/// Held: no frame timer; the only wake-up is RTCP's (seconds away, RFC 3550 §6.3).
+pub(super) fn assert_only_rtcp_wakes(s: &MediaSession, t0: Instant) {
+    let due = s.poll_timeout().expect("RTCP keeps its timer");
+    assert!(due >= ms(t0, 1000), "{:?}", due - t0);
 }
 
 #[test]
@@ -292,7 +315,8 @@ fn the_rng_decides_the_stream_identity() {
     assert_ne!(a.ssrc(), c.ssrc());
 }
 
-/// A held session arms no timer (a thousand held calls cost no wake-ups); on resume the
+/// A held session arms no frame timer (a thousand held calls cost one RTCP wake-up
+/// each every few seconds); on resume the
 /// gap is skipped at once: one packet at the next frame time, not a burst.
 #[test]
 fn a_held_session_sleeps_and_resumes_on_time_without_a_burst() {
@@ -300,12 +324,15 @@ fn a_held_session_sleeps_and_resumes_on_time_without_a_burst() {
     let (mut s, _) = session(cfg());
     let first = tick(&mut s, t0);
     s.handle(ms(t0, 10), Input::Hold);
-    assert_eq!(s.poll_timeout(), None);
+    assert_only_rtcp_wakes(&s, t0);
     s.handle(ms(t0, 10_015), Input::Resume);
     let due = s.poll_timeout().expect("ticking again");
     assert!(due <= ms(t0, 10_015), "{due:?}");
-    let sent = tick(&mut s, ms(t0, 10_015));
+    let (rtcp, sent): (Vec<_>, Vec<_>) = tick(&mut s, ms(t0, 10_015))
+        .into_iter()
+        .partition(|(_, b)| switchboard_codecs::is_rtcp(b));
     assert_eq!(sent.len(), 1, "one packet, no burst");
+    assert_eq!(rtcp.len(), 1, "the RTCP report due while held");
     let (r0, r1) = (parse(&first[0].1).unwrap(), parse(&sent[0].1).unwrap());
     assert!(r1.mark());
     assert_eq!(r1.timestamp(), r0.timestamp().wrapping_add(500 * 160));

@@ -70,7 +70,9 @@ fn without_symmetric_rtp_the_sdp_address_is_kept() {
     );
     assert_eq!(drain(&mut s).1, vec![]);
     assert_eq!(tick(&mut s, ms(t0, 20))[0].0, addr(SDP_REMOTE));
-    assert_eq!(sink.0.lock().unwrap().len(), 160);
+    tick(&mut s, ms(t0, 80));
+    assert_eq!(s.stats().frames_played, 1, "received from anywhere");
+    assert_eq!(sink.0.lock().unwrap().len(), 4 * 160);
 }
 
 #[test]
@@ -88,10 +90,11 @@ fn no_address_sends_nothing_until_latched() {
 }
 
 #[test]
-fn received_audio_is_decoded_and_accounted() {
+fn received_audio_is_reordered_decoded_concealed_and_accounted() {
     let t0 = Instant::now(); // clock-ok: test code
     let mut c = cfg();
     c.law = Law::A;
+    c.codec = switchboard_codecs::CodecKind::Pcma;
     c.payload_type = 8;
     let (mut s, sink) = session(c);
     let mut a = peer(Law::A, 3);
@@ -102,21 +105,31 @@ fn received_audio_is_decoded_and_accounted() {
             datagram("10.0.0.9:7000", packets[i].clone()),
         );
     }
+    // Playout slots every 20 ms from the first packet: 0, 20, 40 buffer (60 ms).
+    for k in 1..=8 {
+        s.handle(ms(t0, 20 * k), Input::Tick);
+    }
     let st = s.stats();
-    // 0, 1, 3, 5 played; 1 again a duplicate; 2 late (dropped); 4 lost.
+    // 2 came late but in time for its slot; 1 again a duplicate; 4 lost, concealed.
     assert_eq!(
         (st.frames_played, st.duplicates, st.late, st.lost),
-        (4, 1, 1, 1)
+        (5, 1, 1, 1)
     );
+    assert_eq!(st.frames_concealed, 1);
     assert_eq!(st.packets_received, 5);
     assert_eq!(st.bytes_received, 5 * 172);
     let heard = sink.0.lock().unwrap().clone();
+    assert_eq!(heard.len(), 9 * 160);
+    assert!(
+        heard[..3 * 160].iter().all(|x| *x == 0),
+        "buffering: silence"
+    );
     let dec = switchboard_codecs::G711Decoder::new(Law::A);
-    let expect: Vec<i16> = [0, 1, 3, 5]
-        .iter()
-        .flat_map(|i| dec.decode(&packets[*i][12..]))
-        .collect();
-    assert_eq!(heard, expect);
+    let d = |i: usize| dec.decode(&packets[i][12..]);
+    // G.711 concealment: the last frame once at half amplitude.
+    let concealed: Vec<i16> = d(3).iter().map(|x| x / 2).collect();
+    let expect: Vec<i16> = [d(0), d(1), d(2), d(3), concealed, d(5)].concat();
+    assert_eq!(heard[3 * 160..], expect[..]);
 }
 
 #[test]

@@ -71,6 +71,9 @@ pub struct Job {
     pub options: RunOptions,
     /// Changes the loaded scenario before the run (e.g. adds random faults).
     pub transform: Option<fn(&mut Scenario, u64)>,
+    /// Keep the run's trace in its report (for failure reports and replays). A sweep
+    /// does not: thousands of traces (one line per RTP packet) would pile up in memory.
+    pub keep_trace: bool,
 }
 
 /// Loads and runs one job.
@@ -92,7 +95,10 @@ pub fn run_job(job: &Job) -> RunReport {
             if let Some(t) = job.transform {
                 t(&mut sc, seed);
             }
-            let result = world::run(&sc, seed, job.options).map_err(|e| e.to_string());
+            let mut result = world::run(&sc, seed, job.options).map_err(|e| e.to_string());
+            if let (false, Ok(output)) = (job.keep_trace, &mut result) {
+                output.lines = Vec::new();
+            }
             (sc.name.clone(), seed, result)
         }
     };
@@ -138,4 +144,29 @@ pub fn run_all(
 /// The number of threads to use: the machine's cores.
 pub fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(keep_trace: bool) -> Job {
+        Job {
+            file: Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/simulated_peers.toml"),
+            seed: None,
+            options: RunOptions::default(),
+            transform: None,
+            keep_trace,
+        }
+    }
+
+    #[test]
+    fn a_sweep_job_keeps_the_verdict_but_not_the_trace() {
+        let kept = run_job(&job(true));
+        let dropped = run_job(&job(false));
+        let lines = |r: &RunReport| r.result.as_ref().map(|o| o.lines.len()).unwrap();
+        assert!(lines(&kept) > 10, "a run's trace is there when asked for");
+        assert_eq!(lines(&dropped), 0);
+        assert!(!kept.failed() && !dropped.failed());
+    }
 }

@@ -161,6 +161,7 @@ fn run(
             seed,
             options: RunOptions::default(),
             transform: None,
+            keep_trace: true,
         })
         .collect();
     let progress = Progress::new(jobs.len());
@@ -197,6 +198,7 @@ fn replay(
         options: RunOptions {
             invariants_only: random_faults,
         },
+        keep_trace: true,
         transform: random_faults
             .then_some(switchboard_sim::sweep::add_random_faults as fn(&mut _, u64)),
     });
@@ -239,6 +241,7 @@ fn sweep(
                 },
                 transform: random_faults
                     .then_some(switchboard_sim::sweep::add_random_faults as fn(&mut _, u64)),
+                keep_trace: false,
             });
         }
     }

@@ -2,16 +2,13 @@
 //! sequence bookkeeping of RFC 3550 A.1, the loss figures of A.3 and the
 //! interarrival jitter of §6.4.1 / A.8.
 //!
-//! Unlike [`crate::RtpReceiver`] (which drops duplicates before playout), this
-//! counts every valid packet as received, duplicates included, exactly as RFC
-//! 3550 A.1 does: that is why the cumulative loss can go negative.
+//! The sequence state is [`crate::RtpReceiver`]'s (the same A.1 code); unlike
+//! the receiver (which drops duplicates before playout), this counts every valid
+//! packet as received, duplicates included, exactly as RFC 3550 A.1 does: that is
+//! why the cumulative loss can go negative.
 
+use crate::rtp_receiver::{Arrival, Source};
 use std::time::Duration;
-
-/// A jump of fewer packets than this is taken as loss (RFC 3550 A.1).
-const MAX_DROPOUT: u16 = 3000;
-/// A packet at most this far behind the highest is taken as late.
-const MAX_MISORDER: u32 = 100;
 /// Largest cumulative loss a report block can carry (24-bit signed).
 pub const CUMULATIVE_LOST_MAX: i64 = 0x7F_FFFF;
 /// Smallest cumulative loss a report block can carry (24-bit signed).
@@ -68,10 +65,7 @@ pub struct ReportFigures {
 pub struct ReceptionStats {
     clock_rate: u32,
     ssrc: u32,
-    base_seq: u16,
-    max_seq: u16,
-    cycles: u32,
-    bad_seq: Option<u16>,
+    seq: Source,
     received: u64,
     expected_prior: u64,
     received_prior: u64,
@@ -89,10 +83,7 @@ impl ReceptionStats {
         ReceptionStats {
             clock_rate: clock_rate.max(1),
             ssrc,
-            base_seq: seq,
-            max_seq: seq,
-            cycles: 0,
-            bad_seq: None,
+            seq: Source::new(ssrc, seq),
             received: 0,
             expected_prior: 0,
             received_prior: 0,
@@ -120,27 +111,21 @@ impl ReceptionStats {
 
     /// RFC 3550 A.1 `update_seq` without the probation of new sources.
     fn update_seq(&mut self, seq: u16) -> bool {
-        let udelta = seq.wrapping_sub(self.max_seq);
-        if udelta < MAX_DROPOUT {
-            if seq < self.max_seq {
-                self.cycles = self.cycles.wrapping_add(1 << 16);
+        match self.seq.update(seq).0 {
+            // One packet after a jump: not counted until the next confirms it.
+            Arrival::Jump => false,
+            Arrival::Restart => {
+                // Two sequential packets after a jump: the sender restarted.
+                // The jitter estimate survives; the next transit starts afresh
+                // since the timestamps may have restarted too.
+                let (clock_rate, ssrc, jitter_q4) = (self.clock_rate, self.ssrc, self.jitter_q4);
+                *self = ReceptionStats::new(clock_rate, ssrc, seq);
+                self.jitter_q4 = jitter_q4;
+                true
             }
-            self.max_seq = seq;
-            self.bad_seq = None;
-        } else if u32::from(udelta) <= 65536 - MAX_MISORDER {
-            if self.bad_seq != Some(seq) {
-                self.bad_seq = Some(seq.wrapping_add(1));
-                return false;
-            }
-            // Two sequential packets after a jump: the sender restarted.
-            // The jitter estimate survives; the next transit starts afresh
-            // since the timestamps may have restarted too.
-            let (clock_rate, ssrc, jitter_q4) = (self.clock_rate, self.ssrc, self.jitter_q4);
-            *self = ReceptionStats::new(clock_rate, ssrc, seq);
-            self.jitter_q4 = jitter_q4;
+            // In order, or a duplicate or reordered packet: counted.
+            _ => true,
         }
-        // Otherwise a duplicate or reordered packet: counted, no state change.
-        true
     }
 
     /// The arrival time in media clock units (wraps like an RTP timestamp).
@@ -163,7 +148,7 @@ impl ReceptionStats {
 
     /// Extended highest sequence number received (RFC 3550 A.1).
     pub fn extended_highest_seq(&self) -> u32 {
-        self.cycles.wrapping_add(u32::from(self.max_seq))
+        self.seq.extended_max()
     }
 
     /// Packets expected since the first one (RFC 3550 A.3).
@@ -173,7 +158,7 @@ impl ReceptionStats {
         }
         let span = self
             .extended_highest_seq()
-            .wrapping_sub(u32::from(self.base_seq));
+            .wrapping_sub(u32::from(self.seq.base_seq));
         u64::from(span) + 1
     }
 

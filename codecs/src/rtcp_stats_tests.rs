@@ -12,7 +12,7 @@ fn ms(n: u64) -> Duration {
 /// transit), starting with `stats` already holding the first.
 fn feed(stats: &mut ReceptionStats, seqs: &[u16]) {
     for &seq in seqs {
-        let k = u64::from(seq.wrapping_sub(stats.base_seq));
+        let k = u64::from(seq.wrapping_sub(stats.seq.base_seq));
         stats.on_packet(PTIME * k as u32, seq, 160 * k as u32);
     }
 }

@@ -106,15 +106,35 @@ impl RtpSender {
     /// sampling periods (160 for 20 ms of G.711); advances sequence number and
     /// timestamp.
     pub fn packetize(&mut self, payload: &[u8], samples: u32) -> Vec<u8> {
+        let (pt, ts, marker) = (self.payload_type, self.timestamp, self.mark_next);
+        self.packet(pt, ts, marker, payload, samples)
+    }
+
+    /// Builds the next packet of the stream (its SSRC and sequence number) with its
+    /// own payload type, timestamp and marker: an RFC 4733 event, whose packets all
+    /// carry the event's start timestamp. The stream's timestamp still advances by
+    /// `samples` (real time goes on); `payload_type` must be ≤ 127 (it is masked).
+    pub fn packetize_as(
+        &mut self,
+        payload_type: u8,
+        timestamp: u32,
+        marker: bool,
+        payload: &[u8],
+        samples: u32,
+    ) -> Vec<u8> {
+        self.packet(payload_type & 0x7F, timestamp, marker, payload, samples)
+    }
+
+    fn packet(&mut self, pt: u8, ts: u32, marker: bool, payload: &[u8], samples: u32) -> Vec<u8> {
         let builder = RtpPacketBuilder::new()
-            .payload_type(self.payload_type)
+            .payload_type(pt)
             .ssrc(self.ssrc)
             .sequence(Seq::from(self.seq))
-            .timestamp(self.timestamp)
-            .marked(self.mark_next)
+            .timestamp(ts)
+            .marked(marker)
             .payload(payload);
-        // The payload type was checked in `new` and there is no extension, so
-        // the builder's only validity checks hold; the buffer is sized by it.
+        // Payload types are ≤ 127 and there is no extension, so the builder's only
+        // validity checks hold; the buffer is sized by it.
         let mut packet = vec![0u8; builder.target_length()];
         let written = builder.build_into_unchecked(&mut packet);
         packet.truncate(written);
@@ -190,6 +210,26 @@ mod tests {
             RtpSender::new(128, &mut rng).err(),
             Some(RtpError::PayloadType(128))
         );
+    }
+
+    #[test]
+    fn an_event_packet_has_its_own_type_timestamp_and_marker_in_the_stream() {
+        let mut s = sender(3);
+        let (seq0, ts0) = (s.next_sequence(), s.next_timestamp());
+        let audio = s.packetize(&[0xff; 160], 160);
+        let event = s.packetize_as(101, ts0, true, &[5, 0x8a, 0, 160], 160);
+        let r = RtpReader::new(&event).unwrap();
+        assert_eq!(
+            (r.payload_type(), r.timestamp(), r.mark()),
+            (101, ts0, true)
+        );
+        assert_eq!(u16::from(r.sequence_number()), seq0.wrapping_add(1));
+        assert_eq!(r.ssrc(), s.ssrc());
+        assert_eq!(r.payload(), &[5, 0x8a, 0, 160]);
+        // Real time went on: the stream's next audio packet is two intervals later.
+        assert_eq!(s.next_timestamp(), ts0.wrapping_add(320));
+        assert_eq!((s.packets_sent(), s.octets_sent()), (2, 164));
+        assert!(RtpReader::new(&audio).unwrap().mark());
     }
 
     #[test]

@@ -79,10 +79,12 @@ pub struct ReceiverStats {
     pub malformed: u64,
 }
 
+/// One source's RFC 3550 A.1 sequence state (also behind the RTCP reception
+/// statistics, [`crate::rtcp_stats::ReceptionStats`]).
 #[derive(Debug, Clone)]
-struct Source {
+pub(crate) struct Source {
     ssrc: u32,
-    base_seq: u16,
+    pub(crate) base_seq: u16,
     max_seq: u16,
     /// Wraps × 65536, as RFC 3550 keeps it.
     cycles: u32,
@@ -93,7 +95,7 @@ struct Source {
 }
 
 impl Source {
-    fn new(ssrc: u32, seq: u16) -> Self {
+    pub(crate) fn new(ssrc: u32, seq: u16) -> Self {
         Source {
             ssrc,
             base_seq: seq,
@@ -105,12 +107,12 @@ impl Source {
         }
     }
 
-    fn extended_max(&self) -> u32 {
+    pub(crate) fn extended_max(&self) -> u32 {
         self.cycles.wrapping_add(u32::from(self.max_seq))
     }
 
     /// Classifies `seq` and updates the state (RFC 3550 A.1 `update_seq`).
-    fn update(&mut self, seq: u16) -> (Arrival, u32) {
+    pub(crate) fn update(&mut self, seq: u16) -> (Arrival, u32) {
         let udelta = seq.wrapping_sub(self.max_seq);
         if udelta == 0 {
             return (Arrival::Duplicate, self.extended_max());

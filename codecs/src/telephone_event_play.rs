@@ -1,7 +1,6 @@
 //! One event being played: the reports of each packet interval (RFC 4733
 //! §2.5), and the packet carrying them.
 
-use crate::rtp_packetizer::RtpSender;
 use crate::telephone_event::EventPayload;
 
 /// Copies of each final packet (RFC 4733 §2.5.1.4: "a total of three times").
@@ -86,31 +85,4 @@ impl Playing {
         }
         (payload, timestamp, index == 0, false)
     }
-}
-
-/// Builds one event packet on the audio stream.
-///
-/// `RtpSender` has no way to send with a payload type, timestamp and marker
-/// of the caller's choosing, so the packet is built by
-/// [`RtpSender::packetize`] (which takes the sequence number, counts the
-/// packet for RTCP and advances the stream's timestamp by one interval) and
-/// its header is then rewritten: byte 1 (marker, payload type) and bytes 4..8
-/// (timestamp). `packetize` writes a plain 12-byte header (no CSRC, no
-/// extension), so those offsets are those of RFC 3550 §5.1.
-pub(super) fn event_packet(
-    rtp: &mut RtpSender,
-    payload_type: u8,
-    timestamp: u32,
-    marker: bool,
-    payload: &[u8; 4],
-    tick: u64,
-) -> Vec<u8> {
-    let mut packet = rtp.packetize(payload, tick as u32);
-    if let Some(byte) = packet.get_mut(1) {
-        *byte = (u8::from(marker) << 7) | (payload_type & 0x7F);
-    }
-    if let Some(ts) = packet.get_mut(4..8) {
-        ts.copy_from_slice(&timestamp.to_be_bytes());
-    }
-    packet
 }

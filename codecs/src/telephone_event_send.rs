@@ -3,7 +3,7 @@
 
 use crate::rtp_packetizer::RtpSender;
 use crate::telephone_event::{digit_to_event, EventError, FLASH};
-use play::{event_packet, Playing, Queued, MAX_SEGMENT};
+use play::{Playing, Queued, MAX_SEGMENT};
 use std::collections::VecDeque;
 
 #[path = "telephone_event_play.rs"]
@@ -135,13 +135,12 @@ impl DtmfSender {
         }
         let playing = self.playing.as_mut()?;
         let (payload, timestamp, marker, done) = playing.step(self.tick, self.volume);
-        let packet = event_packet(
-            rtp,
+        let packet = rtp.packetize_as(
             self.payload_type,
             timestamp,
             marker,
             &payload,
-            self.tick,
+            self.tick as u32,
         );
         self.packets_sent += 1;
         if done {

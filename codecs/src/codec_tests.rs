@@ -1,5 +1,6 @@
 use super::*;
-use crate::opus::tests::{best_lag, correlation, tone, voice_like};
+use crate::compare::{best_lag, correlation};
+use crate::opus::tests::{tone, voice_like};
 
 fn round_trip(kind: CodecKind, params: &CodecParams, input: &[i16]) -> Vec<i16> {
     let mut enc = encoder(kind, params).unwrap();

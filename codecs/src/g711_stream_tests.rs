@@ -1,24 +1,10 @@
 use super::*;
+use crate::compare::correlation;
 use crate::rtp_receiver::{Arrival, RtpReceiver};
 use crate::sink::NullSink;
 use crate::source::{Muted, Silence, Tone};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-
-/// Pearson correlation of two equally long signals.
-fn correlation(a: &[i16], b: &[i16]) -> f64 {
-    let n = a.len() as f64;
-    let mean = |x: &[i16]| x.iter().map(|v| f64::from(*v)).sum::<f64>() / n;
-    let (ma, mb) = (mean(a), mean(b));
-    let (mut sab, mut saa, mut sbb) = (0.0, 0.0, 0.0);
-    for (x, y) in a.iter().zip(b) {
-        let (dx, dy) = (f64::from(*x) - ma, f64::from(*y) - mb);
-        sab += dx * dy;
-        saa += dx * dx;
-        sbb += dy * dy;
-    }
-    sab / (saa * sbb).sqrt()
-}
 
 #[test]
 fn a_tone_survives_encode_packetise_parse_decode() {

@@ -17,6 +17,7 @@
 //! ```
 
 pub mod codec;
+pub mod compare;
 pub mod emodel;
 pub mod g711;
 pub mod g711_stream;

@@ -1,4 +1,5 @@
 use super::*;
+use crate::compare::{best_lag, correlation};
 use proptest::prelude::*;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -31,44 +32,6 @@ pub(crate) fn voice_like(seed: u64, rate: u32, secs: f64) -> Vec<i16> {
             (6000.0 * env * voiced + noise).clamp(-32768.0, 32767.0) as i16
         })
         .collect()
-}
-
-/// Normalised correlation of `a` and `b` over their common length.
-pub(crate) fn correlation(a: &[i16], b: &[i16]) -> f64 {
-    let (mut ab, mut aa, mut bb) = (0.0, 0.0, 0.0);
-    for (x, y) in a.iter().zip(b) {
-        let (x, y) = (f64::from(*x), f64::from(*y));
-        ab += x * y;
-        aa += x * x;
-        bb += y * y;
-    }
-    if aa == 0.0 || bb == 0.0 {
-        return 0.0;
-    }
-    ab / (aa * bb).sqrt()
-}
-
-/// The delay (0..=max_lag) at which `output` best matches `input`, with the
-/// correlation there; compares `len` samples of `input` from `start`.
-pub(crate) fn best_lag(
-    input: &[i16],
-    output: &[i16],
-    start: usize,
-    len: usize,
-    max_lag: usize,
-) -> (usize, f64) {
-    (0..=max_lag)
-        .filter(|lag| start + lag + len <= output.len())
-        .map(|lag| {
-            (
-                lag,
-                correlation(
-                    &input[start..start + len],
-                    &output[start + lag..start + lag + len],
-                ),
-            )
-        })
-        .fold((0, f64::MIN), |best, c| if c.1 > best.1 { c } else { best })
 }
 
 fn round_trip(config: &OpusConfig, pcm: &[i16]) -> (Vec<Vec<u8>>, Vec<i16>) {

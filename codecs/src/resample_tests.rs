@@ -1,5 +1,6 @@
 use super::*;
-use crate::opus::tests::{best_lag, correlation, tone};
+use crate::compare::{best_lag, correlation};
+use crate::opus::tests::tone;
 use proptest::prelude::*;
 
 fn rms(x: &[i16]) -> f64 {

@@ -18,19 +18,12 @@ use switchboard_actors::call::{EstablishedInput, OutgoingInput};
 impl CallState {
     /// Follows the listener the call's Contact is on, if it moved.
     pub(crate) async fn relocate(&mut self, myself: &ActorRef<CallMsg>, moved: &Relocation) {
-        let Some((contact, name_addr)) = moved.rewrite_contact(&self.contact) else {
+        let Some((name_addr, listener)) = moved.rewrite_contact(&self.contact) else {
             return;
         };
-        let Some(ip) = moved
-            .moves
-            .iter()
-            .find(|(old, _)| old.ip() == self.local_ip)
-            .map(|(_, new)| new.ip())
-        else {
-            return;
-        };
+        let ip = listener.ip();
         tracing::info!(from = %self.local_ip, to = %ip, "call follows the network change");
-        self.contact = contact;
+        self.contact = name_addr.to_string();
         self.local_ip = ip;
         match self.machine {
             Machine::Up(_) => {

@@ -128,6 +128,19 @@ pub struct MediaState {
     rng: ChaCha8Rng,
 }
 
+/// The task feeding `socket`'s datagrams to the actor (aborted when the guard drops).
+fn spawn_reader(
+    socket: &Arc<dyn UdpSocket>,
+    myself: ActorRef<MediaMsg>,
+    gate: &Gate,
+) -> crate::one_timer::TaskGuard {
+    crate::one_timer::TaskGuard(tokio::spawn(read_loop(
+        socket.clone(),
+        myself,
+        gate.clone(),
+    )))
+}
+
 /// One media session's shell.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct MediaActor;
@@ -164,11 +177,7 @@ impl Actor for MediaActor {
         let session = MediaSession::new(config, source, sink, rng)?;
         tracing::debug!(%local, "media session bound");
         let gate = Gate::new(MAX_QUEUED_DATAGRAMS);
-        let reader = crate::one_timer::TaskGuard(tokio::spawn(read_loop(
-            socket.clone(),
-            myself,
-            gate.clone(),
-        )));
+        let reader = spawn_reader(&socket, myself, &gate);
         Ok(MediaState {
             session,
             socket,
@@ -288,11 +297,7 @@ impl MediaState {
         };
         let local = socket.local_addr().ok()?;
         self.reader.0.abort();
-        self.reader = crate::one_timer::TaskGuard(tokio::spawn(read_loop(
-            socket.clone(),
-            myself.clone(),
-            self.gate.clone(),
-        )));
+        self.reader = spawn_reader(&socket, myself.clone(), &self.gate);
         tracing::debug!(from = %self.local, to = %local, "media socket moved");
         self.socket = socket;
         self.local = local;

@@ -17,7 +17,7 @@
 use serde::{Deserialize, Serialize};
 use std::io;
 use std::net::{IpAddr, SocketAddr};
-use switchboard_actors::sip::{HeaderName, Host, NameAddr, Scheme, SipUri, Uri};
+use switchboard_actors::sip::{HeaderName, NameAddr, SipUri, Uri};
 use switchboard_actors::transport::net::Network;
 
 /// The default seconds between two checks of the listeners' addresses.
@@ -49,13 +49,6 @@ pub struct Relocation {
     pub moves: Vec<(SocketAddr, SocketAddr)>,
 }
 
-fn host_of(ip: IpAddr) -> Host {
-    match ip {
-        IpAddr::V4(a) => Host::V4(a),
-        IpAddr::V6(a) => Host::V6(a),
-    }
-}
-
 impl Relocation {
     /// Where the listener that was at `addr` is now.
     pub fn moved(&self, addr: SocketAddr) -> Option<SocketAddr> {
@@ -65,39 +58,26 @@ impl Relocation {
             .map(|(_, new)| *new)
     }
 
-    /// Moves `uri` (one of our Contacts) to its listener's new address; false when it
-    /// is not at a listener that moved.
-    pub fn rewrite(&self, uri: &mut SipUri) -> bool {
-        let ip = match &uri.host {
-            Host::V4(a) => IpAddr::V4(*a),
-            Host::V6(a) => IpAddr::V6(*a),
-            Host::Domain(_) => return false,
-        };
-        let default_port = if uri.scheme == Scheme::Sips {
-            5061
-        } else {
-            5060
-        };
-        let port = uri.port.unwrap_or(default_port);
-        let Some(to) = self.moved(SocketAddr::new(ip, port)) else {
-            return false;
-        };
-        uri.host = host_of(to.ip());
+    /// Moves `uri` (one of our Contacts) to its listener's new address, which it
+    /// returns; `None` when it is not at a listener that moved.
+    pub fn rewrite(&self, uri: &mut SipUri) -> Option<SocketAddr> {
+        let at = SocketAddr::new(uri.host.ip()?, uri.port_or_default());
+        let to = self.moved(at)?;
+        uri.host = to.ip().into();
         uri.port = Some(to.port());
-        true
+        Some(to)
     }
 
-    /// Our Contact header value (`<sip:…>`) at the new address: the text and the
-    /// parsed name-addr; `None` when it did not move (or does not parse).
-    pub fn rewrite_contact(&self, contact: &str) -> Option<(String, NameAddr)> {
+    /// Our Contact header value (`<sip:…>`) at the new address: the parsed
+    /// name-addr and the listener's new address; `None` when it did not move (or does
+    /// not parse).
+    pub fn rewrite_contact(&self, contact: &str) -> Option<(NameAddr, SocketAddr)> {
         let mut na = NameAddr::parse_as(&HeaderName::Contact, contact).ok()?;
         let Uri::Sip(uri) = &mut na.uri else {
             return None;
         };
-        if !self.rewrite(uri) {
-            return None;
-        }
-        Some((na.to_string(), na))
+        let to = self.rewrite(uri)?;
+        Some((na, to))
     }
 }
 
@@ -145,14 +125,15 @@ mod tests {
 
     #[test]
     fn a_contact_at_a_moved_listener_follows_it_with_its_parameters() {
-        let (text, na) = reloc()
+        let (na, to) = reloc()
             .rewrite_contact("<sip:alice@10.0.0.1:5060;transport=udp>")
             .unwrap();
+        let text = na.to_string();
         assert_eq!(text, "<sip:alice@10.0.1.5:5060;transport=udp>");
-        assert_eq!(na.to_string(), text);
+        assert_eq!(to, "10.0.1.5:5060".parse().unwrap());
         // The default port counts as 5060.
-        let (text, _) = reloc().rewrite_contact("<sip:alice@10.0.0.1>").unwrap();
-        assert_eq!(text, "<sip:alice@10.0.1.5:5060>");
+        let (na, _) = reloc().rewrite_contact("<sip:alice@10.0.0.1>").unwrap();
+        assert_eq!(na.to_string(), "<sip:alice@10.0.1.5:5060>");
     }
 
     #[test]
@@ -166,7 +147,7 @@ mod tests {
             Uri::Sip(u) => u,
             other => panic!("{other:?}"),
         };
-        assert!(!r.rewrite(&mut sips), "sips defaults to 5061");
+        assert_eq!(r.rewrite(&mut sips), None, "sips defaults to 5061");
     }
 
     #[test]

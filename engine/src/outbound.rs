@@ -5,8 +5,8 @@
 
 use crate::error::EngineError;
 use rand::RngCore;
-use std::net::{IpAddr, SocketAddr};
-use switchboard_actors::sip::{HeaderName, Host, Method, Request, Scheme, SipUri, Uri};
+use std::net::SocketAddr;
+use switchboard_actors::sip::{HeaderName, Method, Request, Scheme, SipUri, Uri};
 use switchboard_actors::vocab::{Target, TransportKind};
 
 /// Parses `text` as a SIP URI the engine can send to.
@@ -39,14 +39,10 @@ pub fn resolve(uri: &SipUri) -> Result<Target, EngineError> {
             })
         }
     };
-    let ip: IpAddr = match &uri.host {
-        Host::V4(ip) => (*ip).into(),
-        Host::V6(ip) => (*ip).into(),
-        Host::Domain(name) => {
-            return Err(EngineError::Unresolvable {
-                host: name.to_string(),
-            })
-        }
+    let Some(ip) = uri.host.ip() else {
+        return Err(EngineError::Unresolvable {
+            host: uri.host.to_string(),
+        });
     };
     let port = uri.port.unwrap_or(match kind {
         TransportKind::Tls => 5061,

@@ -28,7 +28,8 @@ impl SupervisorState {
         }
     }
 
-    fn network(&self) -> Arc<dyn Network> {
+    /// The network the transports (and media, and the address checks) run on.
+    pub(crate) fn network(&self) -> Arc<dyn Network> {
         self.spawner
             .as_ref()
             .and_then(|s| s.network())

@@ -176,11 +176,7 @@ impl SupervisorState {
             server: self.cfg.user_agent.clone(),
             rng: self.rng.fork("ua_core"),
             registry: registry.clone(),
-            network: self
-                .spawner
-                .as_ref()
-                .and_then(|s| s.network())
-                .unwrap_or_else(switchboard_actors::transport::net::TokioNetwork::shared),
+            network: self.network(),
             calls: self.cfg.calls,
             records: self.records.clone(),
             codecs: self.cfg.media.codecs.clone(),

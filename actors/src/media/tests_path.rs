@@ -182,19 +182,6 @@ impl Pair {
 /// The normalised cross-correlation of `heard` with `reference`, best over lags
 /// 0..max_lag (the path's delay is unknown to the test).
 pub(super) fn best_correlation(reference: &[i16], heard: &[i16], max_lag: usize) -> f64 {
-    let n = reference.len();
-    (0..max_lag)
-        .filter(|lag| lag + n <= heard.len())
-        .map(|lag| {
-            let h = &heard[lag..lag + n];
-            let (mut xy, mut xx, mut yy) = (0f64, 0f64, 0f64);
-            for (x, y) in reference.iter().zip(h) {
-                let (x, y) = (f64::from(*x), f64::from(*y));
-                xy += x * y;
-                xx += x * x;
-                yy += y * y;
-            }
-            xy / (xx.sqrt() * yy.sqrt()).max(1.0)
-        })
-        .fold(f64::MIN, f64::max)
+    let lags = max_lag.saturating_sub(1);
+    switchboard_codecs::compare::best_lag(reference, heard, 0, reference.len(), lags).1
 }

@@ -156,13 +156,20 @@ impl RegistrationMachine {
             return;
         }
         self.observed = Some((received, rport.or(old_port)));
+        let registered = matches!(self.state, RegState::Registered { .. });
+        self.address_changed(registered);
+    }
+
+    /// Reports the new address and, when the registration is wanted, refreshes it:
+    /// after the REGISTER in flight, else now if `send_now`.
+    fn address_changed(&mut self, send_now: bool) {
         self.emit(RegistrationEvent::AddressChanged);
         if !self.wanted {
             return;
         }
         if self.in_flight.is_some() {
             self.pending.get_or_insert(Pending::Refresh);
-        } else if matches!(self.state, RegState::Registered { .. }) {
+        } else if send_now {
             self.transmit(Kind::Register, 0, None);
         }
     }
@@ -181,14 +188,6 @@ impl RegistrationMachine {
             self.retire = Some(old);
         }
         self.observed = None;
-        self.emit(RegistrationEvent::AddressChanged);
-        if !self.wanted {
-            return;
-        }
-        if self.in_flight.is_some() {
-            self.pending.get_or_insert(Pending::Refresh);
-        } else {
-            self.transmit(Kind::Register, 0, None);
-        }
+        self.address_changed(true);
     }
 }

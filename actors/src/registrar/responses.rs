@@ -5,18 +5,11 @@ use super::config::RegistrationConfig;
 use super::FailureReason;
 use crate::sip::auth::DigestChallenge;
 use crate::sip::headers::{MinExpires, RetryAfter};
-use crate::sip::{Contact, HeaderName, NameAddr, Response, Scheme, SipUri, Uri};
+use crate::sip::{Contact, HeaderName, NameAddr, Response, Uri};
 use std::time::Duration;
 
 /// The longest expiry a 423's Min-Expires may push us to (7 days).
 pub const MAX_MIN_EXPIRES: u32 = 7 * 24 * 3600;
-
-fn effective_port(u: &SipUri) -> u16 {
-    u.port.unwrap_or(match u.scheme {
-        Scheme::Sips => 5061,
-        Scheme::Sip => 5060,
-    })
-}
 
 /// Whether a Contact of the 2xx is ours: same `+sip.instance` when both carry one, else
 /// same user, host (case-insensitive) and port.
@@ -30,7 +23,7 @@ fn is_ours(cfg: &RegistrationConfig, c: &NameAddr) -> bool {
         && u.host
             .to_string()
             .eq_ignore_ascii_case(&me.host.to_string())
-        && effective_port(u) == effective_port(me)
+        && u.port_or_default() == me.port_or_default()
 }
 
 /// The expiry granted by a 2xx: our Contact's `expires`, else the Expires header, else

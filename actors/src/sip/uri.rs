@@ -4,7 +4,7 @@
 //! byte-identical; comparison per RFC 3261 §19.1.4 is a separate function.
 
 use std::fmt;
-use std::net::{Ipv4Addr, Ipv6Addr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// A URI as it appears in a Request-URI or a name-addr.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -110,6 +110,34 @@ impl SipUri {
     /// The value of a URI parameter (case-insensitive name).
     pub fn param(&self, name: &str) -> Option<&str> {
         find_param(&self.params, name)
+    }
+
+    /// The port, or the scheme's default when none is written (5060, 5061 for sips).
+    pub fn port_or_default(&self) -> u16 {
+        self.port.unwrap_or(match self.scheme {
+            Scheme::Sips => 5061,
+            Scheme::Sip => 5060,
+        })
+    }
+}
+
+impl Host {
+    /// The address of an IP literal; `None` for a domain name.
+    pub fn ip(&self) -> Option<IpAddr> {
+        match self {
+            Host::V4(a) => Some(IpAddr::V4(*a)),
+            Host::V6(a) => Some(IpAddr::V6(*a)),
+            Host::Domain(_) => None,
+        }
+    }
+}
+
+impl From<IpAddr> for Host {
+    fn from(ip: IpAddr) -> Host {
+        match ip {
+            IpAddr::V4(a) => Host::V4(a),
+            IpAddr::V6(a) => Host::V6(a),
+        }
     }
 }
 

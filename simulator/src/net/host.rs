@@ -74,9 +74,7 @@ impl Network for HostNet {
     fn source_ip(&self, _dst: SocketAddr) -> BoxFuture<'_, io::Result<IpAddr>> {
         Box::pin(async move {
             let st = self.shared.lock();
-            st.hosts
-                .get(&self.host)
-                .map(|h| h.ip)
+            st.source_ip(&self.host, None)
                 .ok_or_else(|| io::ErrorKind::AddrNotAvailable.into())
         })
     }

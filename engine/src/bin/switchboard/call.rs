@@ -57,11 +57,7 @@ fn target_host(target: &str) -> Result<Option<(Scheme, Option<Fallback>)>, Strin
         Ok(Uri::Sip(uri)) => uri,
         _ => return Err(format!("target `{target}`: not a valid sip: or sips: URI")),
     };
-    let ip = match uri.host {
-        Host::V4(a) => Some(IpAddr::V4(a)),
-        Host::V6(a) => Some(IpAddr::V6(a)),
-        Host::Domain(_) => None,
-    };
+    let ip = uri.host.ip();
     Ok(Some((
         uri.scheme,
         ip.map(|ip| Fallback { ip, port: uri.port }),

@@ -59,7 +59,7 @@ use switchboard::{
     AccountConfig, Engine, EngineConfig, EngineError, Event, EventStream, TransportKind,
 };
 use switchboard_actors::sip::auth::Password;
-use switchboard_actors::sip::{Host, Scheme, Uri};
+use switchboard_actors::sip::{Scheme, Uri};
 
 #[derive(Debug, Parser)]
 #[command(name = "switchboard", version, about = "Switchboard SIP engine")]

@@ -56,14 +56,11 @@ pub(crate) fn parse_server(text: &str) -> Result<(IpAddr, Option<u16>, Scheme), 
             "--server `{text}`: give the registrar's address only (the user goes in --user)"
         ));
     }
-    let ip = match uri.host {
-        Host::V4(a) => IpAddr::V4(a),
-        Host::V6(a) => IpAddr::V6(a),
-        Host::Domain(d) => {
-            return Err(format!(
-                "--server `{text}`: `{d}` is a host name; use an IP address (the engine does no DNS lookups yet)"
-            ))
-        }
+    let Some(ip) = uri.host.ip() else {
+        return Err(format!(
+            "--server `{text}`: `{}` is a host name; use an IP address (the engine does no DNS lookups yet)",
+            uri.host
+        ));
     };
     if uri.port == Some(0) {
         return Err(format!("--server `{text}`: port 0 cannot be dialled"));

@@ -3,9 +3,10 @@
 //! and a failed call). Runs in the background on a free loopback port, bounded by call
 //! count (`-m`) and time (SIPp's `-timeout` plus `timeout -k`); killed on drop.
 
+use crate::sipp_run::{Scenario, Sipp, SippSpec};
 use std::net::{TcpListener, UdpSocket};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 /// The registrar scenario, from the repository (a copy of the shared peers' one).
@@ -48,13 +49,12 @@ pub fn transport_flag(transport: &str) -> &'static str {
     }
 }
 
-/// One background SIPp registrar.
+/// One background SIPp registrar (a [`Sipp`] run of [`register_scenario`]).
 #[derive(Debug)]
 pub struct SippRegistrar {
-    child: Option<Child>,
+    sipp: Sipp,
     /// Its SIP port on 127.0.0.1.
     pub port: u16,
-    dir: PathBuf,
 }
 
 /// How a SIPp run ended.
@@ -96,99 +96,33 @@ impl SippRegistrar {
         max_secs: u32,
         trace_messages: bool,
     ) -> Self {
-        require_sipp();
-        let port = free_port();
-        let dir = std::env::temp_dir().join(format!("sb-sipp-{name}-{port}"));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let child = Command::new("timeout")
-            .args(["-k", "2", &(max_secs + 5).to_string(), "sipp"])
-            .arg("-sf")
-            .arg(register_scenario())
-            .args(["-t", transport_flag(transport), "-p", &port.to_string()])
-            .args(["-m", &calls.to_string(), "-l", &calls.max(1).to_string()])
-            .args(["-key", "auth_user", user, "-key", "auth_pass", password])
-            .args(crate::peers::SIPP_LOOPBACK)
-            .args([
-                "-deadcall_wait",
-                "100",
-                "-nostdin",
-                "-timeout",
-                &format!("{max_secs}s"),
-                "-timeout_error",
-            ])
-            .args(["-trace_stat", "-stf", "stat.csv", "-fd", "1"])
-            .args(if trace_messages {
-                &["-trace_msg", "-message_file", "messages.log"][..]
-            } else {
-                &[]
-            })
-            .args(["-trace_err", "-error_file", "errors.log"])
-            .current_dir(&dir)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(dir.join("stderr.log")).unwrap())
-            .spawn()
-            .expect("spawn sipp");
-        let sipp = SippRegistrar {
-            child: Some(child),
-            port,
-            dir,
-        };
-        sipp.wait_bound(transport);
-        sipp
-    }
-
-    /// Waits until SIPp holds its port: binding it ourselves fails.
-    fn wait_bound(&self, transport: &str) {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            let free = match transport {
-                "tcp" => TcpListener::bind(("127.0.0.1", self.port)).is_ok(),
-                _ => UdpSocket::bind(("127.0.0.1", self.port)).is_ok(),
-            };
-            if !free {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
+        let mut spec = SippSpec::new(name, Scenario::File(register_scenario()), calls).args([
+            "-key",
+            "auth_user",
+            user,
+            "-key",
+            "auth_pass",
+            password,
+        ]);
+        spec.limit = calls.max(1);
+        spec.max_secs = max_secs;
+        spec.transport = if transport == "tcp" { "tcp" } else { "udp" };
+        spec.trace_messages = trace_messages;
+        let sipp = Sipp::start(spec);
+        SippRegistrar {
+            port: sipp.port,
+            sipp,
         }
-        panic!(
-            "SIPp did not bind 127.0.0.1:{} ({transport}); {}",
-            self.port,
-            self.logs()
-        );
     }
 
     /// SIPp's error output and message trace, for a failing assertion.
     pub fn logs(&self) -> String {
-        let read = |f: &str| std::fs::read_to_string(self.dir.join(f)).unwrap_or_default();
-        format!(
-            "SIPp logs in {}:\n--- stderr\n{}\n--- errors\n{}\n--- messages\n{}",
-            self.dir.display(),
-            read("stderr.log"),
-            read("errors.log"),
-            read("messages.log")
-        )
+        self.sipp.logs()
     }
 
     /// Waits (at most `limit`) for SIPp to exit by itself; kills it after that.
     pub fn wait(&mut self, limit: Duration) -> SippOutcome {
-        let mut child = self.child.take().expect("sipp running");
-        let deadline = Instant::now() + limit;
-        let code = loop {
-            match child.try_wait() {
-                Ok(Some(status)) => break status.code(),
-                Ok(None) if Instant::now() < deadline => {
-                    std::thread::sleep(Duration::from_millis(50));
-                }
-                _ => {
-                    terminate(&mut child);
-                    break None;
-                }
-            }
-        };
-        let csv = std::fs::read_to_string(self.dir.join("stat.csv")).unwrap_or_default();
-        outcome_from_csv(code, &csv)
+        self.sipp.wait(limit)
     }
 }
 
@@ -208,14 +142,6 @@ pub fn outcome_from_csv(code: Option<i32>, csv: &str) -> SippOutcome {
         ok: col("SuccessfulCall(C)"),
         failed: col("FailedCall(C)"),
         retransmissions: col("Retransmissions(C)"),
-    }
-}
-
-impl Drop for SippRegistrar {
-    fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            terminate(&mut child);
-        }
     }
 }
 

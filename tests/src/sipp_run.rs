@@ -4,8 +4,10 @@
 //! Its statistics (`-trace_stat`), message trace (`-trace_msg`) and the scenario's
 //! `<log>` actions (`-trace_logs`) are kept in a directory of its own.
 
-use crate::sipp::{free_port, outcome_from_csv, require_sipp, terminate, SippOutcome};
-use std::net::UdpSocket;
+use crate::sipp::{
+    free_port, outcome_from_csv, require_sipp, terminate, transport_flag, SippOutcome,
+};
+use std::net::{TcpListener, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -45,6 +47,11 @@ pub struct SippSpec {
     pub max_secs: u32,
     /// More arguments (`-s`, `-key`, `-d`, `-au`, …).
     pub args: Vec<String>,
+    /// `udp` (default) or `tcp`.
+    pub transport: &'static str,
+    /// Trace every message to `messages.log` (default; off for load: it writes every
+    /// message to disk).
+    pub trace_messages: bool,
 }
 
 impl SippSpec {
@@ -59,6 +66,8 @@ impl SippSpec {
             rate: 10,
             max_secs: 30,
             args: Vec::new(),
+            transport: "udp",
+            trace_messages: true,
         }
     }
 
@@ -85,7 +94,7 @@ pub struct Sipp {
 }
 
 impl Sipp {
-    /// Starts `spec` on a free UDP port; returns once SIPp holds it (≤ 10 s).
+    /// Starts `spec` on a free port; returns once SIPp holds it (≤ 10 s).
     pub fn start(spec: SippSpec) -> Sipp {
         require_sipp();
         let port = free_port();
@@ -99,7 +108,12 @@ impl Sipp {
             Scenario::File(path) => cmd.arg("-sf").arg(path),
         };
         cmd.args(spec.remote.iter())
-            .args(["-t", "u1", "-p", &port.to_string()])
+            .args([
+                "-t",
+                transport_flag(spec.transport),
+                "-p",
+                &port.to_string(),
+            ])
             .args(["-m", &spec.calls.to_string(), "-l", &spec.limit.to_string()])
             .args(["-r", &spec.rate.to_string()])
             .args(crate::peers::SIPP_LOOPBACK)
@@ -107,7 +121,11 @@ impl Sipp {
             .args(["-nostdin", "-timeout", &format!("{}s", spec.max_secs)])
             .args(["-timeout_error", "-deadcall_wait", "100"])
             .args(["-trace_stat", "-stf", "stat.csv", "-fd", "1"])
-            .args(["-trace_msg", "-message_file", "messages.log"])
+            .args(if spec.trace_messages {
+                &["-trace_msg", "-message_file", "messages.log"][..]
+            } else {
+                &[]
+            })
             .args(["-trace_err", "-error_file", "errors.log"])
             .args(["-trace_logs", "-log_file", "actions.log"])
             .current_dir(&dir)
@@ -120,15 +138,19 @@ impl Sipp {
             port,
             dir,
         };
-        sipp.wait_bound();
+        sipp.wait_bound(spec.transport);
         sipp
     }
 
-    /// Waits until SIPp holds its UDP port (or has exited already: a UAC may be done).
-    fn wait_bound(&mut self) {
+    /// Waits until SIPp holds its port (or has exited already: a UAC may be done).
+    fn wait_bound(&mut self, transport: &str) {
         let deadline = Instant::now() + Duration::from_secs(10);
         while Instant::now() < deadline {
-            if UdpSocket::bind(("127.0.0.1", self.port)).is_err() {
+            let free = match transport {
+                "tcp" => TcpListener::bind(("127.0.0.1", self.port)).is_ok(),
+                _ => UdpSocket::bind(("127.0.0.1", self.port)).is_ok(),
+            };
+            if !free {
                 return;
             }
             if let Some(child) = self.child.as_mut() {
@@ -138,7 +160,11 @@ impl Sipp {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        panic!("SIPp did not bind 127.0.0.1:{}; {}", self.port, self.logs());
+        panic!(
+            "SIPp did not bind 127.0.0.1:{} ({transport}); {}",
+            self.port,
+            self.logs()
+        );
     }
 
     /// Its address, `127.0.0.1:PORT`.

@@ -33,6 +33,19 @@ fn check_pairs(got: &[DigitEvent], sent_ts: &[u32]) -> Result<Vec<usize>, TestCa
     Ok(order)
 }
 
+/// The digits (event, duration ms) as sent by a `DtmfSender`: the plan, each
+/// event's packets, and each event's timestamp.
+#[allow(clippy::type_complexity)] // three parallel views of one send, for the checks
+fn sent_for(digits: &[(u8, u32)], seed: u64) -> (Vec<(char, u32)>, Vec<Vec<Vec<u8>>>, Vec<u32>) {
+    let plan: Vec<(char, u32)> = digits
+        .iter()
+        .map(|(e, ms)| (crate::event_to_digit(*e).unwrap(), *ms))
+        .collect();
+    let sent = send(seed, &plan);
+    let sent_ts = sent.iter().map(|e| ts(&e[0])).collect();
+    (plan, sent, sent_ts)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
@@ -42,10 +55,7 @@ proptest! {
         loss in 0.0..0.5f64,
         seed in any::<u64>(),
     ) {
-        let plan: Vec<(char, u32)> = digits.iter()
-            .map(|(e, ms)| (crate::event_to_digit(*e).unwrap(), *ms)).collect();
-        let sent = send(seed, &plan);
-        let sent_ts: Vec<u32> = sent.iter().map(|e| ts(&e[0])).collect();
+        let (plan, sent, sent_ts) = sent_for(&digits, seed);
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mut rx = DtmfReceiver::new(8000);
         for event in &sent {
@@ -79,10 +89,7 @@ proptest! {
         loss in 0.0..1.0f64,
         seed in any::<u64>(),
     ) {
-        let plan: Vec<(char, u32)> = digits.iter()
-            .map(|(e, ms)| (crate::event_to_digit(*e).unwrap(), *ms)).collect();
-        let sent = send(seed, &plan);
-        let sent_ts: Vec<u32> = sent.iter().map(|e| ts(&e[0])).collect();
+        let (_, sent, sent_ts) = sent_for(&digits, seed);
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mut all: Vec<&Vec<u8>> = Vec::new();
         for p in sent.iter().flatten() {

@@ -96,6 +96,12 @@ impl RtcpSession {
         }
     }
 
+    /// The RTP clock after a codec change (RFC 3550 §5.1): used for the SR's RTP
+    /// timestamp and for streams first seen from now on.
+    pub fn set_clock_rate(&mut self, clock_rate: u32) {
+        self.clock_rate = clock_rate.max(1);
+    }
+
     /// Our SSRC.
     pub fn local_ssrc(&self) -> u32 {
         self.local_ssrc

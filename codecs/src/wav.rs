@@ -1,7 +1,8 @@
 //! WAV files as sources and sinks, through the `hound` crate.
 //!
-//! Only what G.711 needs is accepted: 16-bit integer PCM, mono, at the rate the
-//! caller asks for (8000 Hz for G.711). Nothing is resampled or downmixed: a
+//! Only 16-bit integer PCM, mono, is accepted, at the rate the caller asks for
+//! (8000 Hz for G.711) or at any rate ([`WavSource::open_any_rate`], for a media
+//! session that resamples). Nothing is resampled or downmixed: a
 //! file in another shape is refused with an error naming the mismatch.
 
 use crate::sink::AudioSink;
@@ -51,6 +52,14 @@ impl WavSource<BufReader<File>> {
     /// Opens the file at `path`, requiring `sample_rate` Hz, mono, 16-bit.
     pub fn open(path: impl AsRef<Path>, sample_rate: u32) -> Result<Self, WavError> {
         Self::check(hound::WavReader::open(path)?, sample_rate)
+    }
+
+    /// Opens the file at `path` at the rate it has (mono, 16-bit): for a media
+    /// session, which resamples its source to the codec's rate.
+    pub fn open_any_rate(path: impl AsRef<Path>) -> Result<Self, WavError> {
+        let reader = hound::WavReader::open(path)?;
+        let rate = reader.spec().sample_rate;
+        Self::check(reader, rate)
     }
 }
 

@@ -60,6 +60,16 @@ fn files_on_disk() {
         WavSource::open(dir.join("missing.wav"), 8000),
         Err(WavError::Hound(_))
     ));
+    let wide = dir.join("wide.wav");
+    let mut sink = WavSink::create(&wide, 48_000).unwrap();
+    sink.write(&[7; 10]).unwrap();
+    sink.finalize().unwrap();
+    assert!(matches!(
+        WavSource::open(&wide, 8000),
+        Err(WavError::SampleRate { found: 48_000, .. })
+    ));
+    let any = WavSource::open_any_rate(&wide).unwrap();
+    assert_eq!((any.sample_rate(), any.remaining()), (48_000, 10));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

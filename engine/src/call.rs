@@ -79,8 +79,8 @@ pub struct CallState {
     pub(crate) cdr: crate::cdr::CdrBuilder,
     /// The record was stored.
     pub(crate) recorded: bool,
-    /// Our codecs, most preferred first.
-    pub(crate) codecs: Vec<crate::config::AudioCodec>,
+    /// Our media settings (codecs, most preferred first; ptime; no-media; DTMF).
+    pub(crate) media_settings: crate::config::MediaSettings,
     /// An outgoing call's INVITE machine, kept once the call is up: a 2xx from
     /// another fork gets its ACK and a BYE, a retransmitted 2xx its ACK again
     /// (RFC 3261 §13.2.2.4).
@@ -165,6 +165,7 @@ impl Actor for CallActor {
                 };
                 let _ = reply.send(report);
             }
+            CallMsg::MediaEvent(e) => state.on_media_event(&myself, e).await,
             CallMsg::Command { command, reply } => {
                 let result = state.command(&myself, command).await;
                 let _ = reply.send(result);

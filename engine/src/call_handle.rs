@@ -8,6 +8,7 @@ use crate::engine::Engine;
 use crate::error::EngineError;
 use crate::lifecycle::EngineState;
 use crate::media::MediaReport;
+use switchboard_actors::media::CallStatistics;
 use crate::supervisor::SupervisorMsg;
 use crate::ua::UaMsg;
 use ractor::rpc::CallResult;
@@ -170,6 +171,14 @@ impl Call {
         self.link
             .ask(|reply| UaMsg::CallMedia { call_id, reply })
             .await
+    }
+
+    /// How the call sounds so far: the negotiated codec, packets and bytes both ways,
+    /// loss %, interarrival jitter ms, RTT ms (from RTCP), and the E-model (ITU-T G.107)
+    /// R-factor and MOS of what we hear. `None` without media. The final figures are
+    /// in the call's record (`media`).
+    pub async fn statistics(&self) -> Result<Option<CallStatistics>, EngineError> {
+        Ok(self.media().await?.map(|r| r.statistics))
     }
 }
 

@@ -1,45 +1,91 @@
-//! A call's media: the [`MediaActor`] a call actor spawns as its linked child (a tone
-//! out, received audio dropped), and our side of the SDP (PCMU and PCMA).
+//! A call's media: the [`MediaActor`] a call actor spawns as its linked child (the
+//! call's audio out, received audio played into a null sink), our side of the SDP
+//! (the configured codecs with telephone-event, ptime, rtcp-mux), and the session's
+//! configuration before and after the offer/answer.
 
-use crate::config::AudioCodec;
+use crate::call::CallMsg;
+use crate::config::{AudioCodec, MediaSettings};
 use crate::media::{MediaActor, MediaArgs, MediaMsg, MediaReport};
 use ractor::rpc::CallResult;
-use ractor::{Actor, ActorCell, ActorRef};
+use ractor::{Actor, ActorRef};
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
-use switchboard_actors::media::MediaConfig;
-use switchboard_actors::sdp::{Direction, LocalMedia, Negotiated, PayloadFormat};
+use std::time::Duration;
+use switchboard_actors::media::{MediaConfig, UnusableCodec};
+use switchboard_actors::sdp::{LocalMedia, Negotiated};
 use switchboard_actors::transport::net::Network;
-use switchboard_codecs::{AudioSource, Law, NullSink, Tone, WavSource};
+use switchboard_codecs::{AudioSource, CodecKind, NullSink, Tone, WavSource};
 
-/// Our audio: `codecs` in order, receiving on `address:port`, sendrecv.
-pub(crate) fn local_media(address: IpAddr, port: u16, codecs: &[AudioCodec]) -> LocalMedia {
-    LocalMedia {
-        codecs: codecs
-            .iter()
-            .filter_map(|c| PayloadFormat::static_pt(c.payload_type()))
-            .collect(),
-        address,
-        port,
-        direction: Direction::SendRecv,
-        attributes: Vec::new(),
+/// Seconds from the NTP epoch (1900) to the Unix epoch (1970).
+const NTP_UNIX_OFFSET: u64 = 2_208_988_800;
+
+/// Our audio on `address:port`: the configured codecs in order, one telephone-event
+/// per clock rate, `a=ptime`, `a=rtcp-mux` when configured, sendrecv.
+pub(crate) fn local_media(address: IpAddr, port: u16, settings: &MediaSettings) -> LocalMedia {
+    let formats = settings
+        .codecs
+        .iter()
+        .filter_map(|c| c.format(settings))
+        .collect();
+    let media = LocalMedia::audio(address, port, formats).with_ptime(settings.ptime_ms);
+    if settings.rtcp_mux {
+        media.with_rtcp_mux()
+    } else {
+        media
     }
 }
 
-/// The G.711 law of a negotiated session (PCMU when it is neither).
-pub(crate) fn law_of(negotiated: Option<&Negotiated>) -> Law {
-    negotiated
-        .and_then(|n| Law::from_payload_type(n.codec.pt))
-        .unwrap_or(Law::Mu)
+/// A Unix time in ms as a 64-bit NTP timestamp (RFC 3550 §4), for RTCP SRs.
+pub(crate) fn ntp_from_unix_ms(ms: u64) -> u64 {
+    let secs = ms / 1000 + NTP_UNIX_OFFSET;
+    let frac = ((ms % 1000) << 32) / 1000;
+    (secs << 32) | frac
 }
 
-/// What a call sends: the WAV file when it has one (checked by `dial`; a file that
-/// went bad since sends the tone), else a 440 Hz tone.
+/// The session before any answer: our first codec, receiving on `ip` (ephemeral
+/// port), sending to `remote`, with the configured ptime, Opus bitrate and no-media
+/// timeout; the SR clock starts at `now_ms` (Unix ms).
+pub(crate) fn base_config(
+    settings: &MediaSettings,
+    ip: IpAddr,
+    remote: SocketAddr,
+    now_ms: u64,
+) -> MediaConfig {
+    let first = settings.codecs.first().copied().unwrap_or(AudioCodec::Pcmu);
+    let kind = match first {
+        AudioCodec::Opus => CodecKind::Opus,
+        AudioCodec::Pcma => CodecKind::Pcma,
+        _ => CodecKind::Pcmu,
+    };
+    let mut config =
+        MediaConfig::with_codec(kind, first.payload_type(), SocketAddr::new(ip, 0), remote);
+    let opus_frame = [10, 20, 40, 60].contains(&settings.ptime_ms);
+    if kind != CodecKind::Opus || opus_frame {
+        config.ptime = Duration::from_millis(u64::from(settings.ptime_ms));
+    }
+    config.opus.bitrate_bps = settings.opus_bitrate;
+    config.no_media_timeout = settings.no_media_timeout();
+    config.ntp_epoch = ntp_from_unix_ms(now_ms);
+    config
+}
+
+/// The session `n` negotiated, on top of [`base_config`].
+pub(crate) fn negotiated_config(
+    settings: &MediaSettings,
+    ip: IpAddr,
+    n: &Negotiated,
+    now_ms: u64,
+) -> Result<MediaConfig, UnusableCodec> {
+    base_config(settings, ip, n.remote, now_ms).negotiated(n)
+}
+
+/// What a call sends: the WAV file when it has one (any rate, mono 16-bit; checked by
+/// `dial`; a file that went bad since sends the tone), else a 440 Hz tone.
 pub(crate) fn source(file: Option<&std::path::Path>) -> Box<dyn AudioSource + Send> {
     if let Some(path) = file {
-        match WavSource::open(path, 8000) {
+        match WavSource::open_any_rate(path) {
             Ok(wav) => return Box::new(wav),
             Err(e) => {
                 tracing::warn!(path = %path.display(), error = %e, "audio file unusable: tone")
@@ -49,22 +95,16 @@ pub(crate) fn source(file: Option<&std::path::Path>) -> Box<dyn AudioSource + Se
     Box::new(Tone::new(440.0, 4000, 8000))
 }
 
-/// Spawns the media actor under `owner`, bound on `ip` (ephemeral port), sending
-/// `source` to `remote` (unspecified: nowhere yet) with `law`; returns it and the
-/// bound address.
-#[allow(clippy::too_many_arguments)] // the call's parts, borrowed separately
+/// Spawns the media actor of `config` under `owner` (its events go to the owner as
+/// [`CallMsg::MediaEvent`]); returns it and the bound RTP address.
 pub(crate) async fn spawn_media(
     network: Arc<dyn Network>,
-    ip: IpAddr,
-    remote: SocketAddr,
-    law: Law,
-    held: bool,
+    config: MediaConfig,
     source: Box<dyn AudioSource + Send>,
     rng: &mut ChaCha8Rng,
-    owner: ActorCell,
+    owner: &ActorRef<CallMsg>,
 ) -> Option<(ActorRef<MediaMsg>, SocketAddr)> {
-    let mut config = MediaConfig::new(law, SocketAddr::new(ip, 0), remote);
-    config.held = held;
+    let to = owner.clone();
     let args = MediaArgs {
         network,
         config,
@@ -72,9 +112,11 @@ pub(crate) async fn spawn_media(
         source,
         sink: Box::new(NullSink::new(8000)),
         rng: ChaCha8Rng::seed_from_u64(rng.next_u64()),
-        notify: Arc::new(|e| tracing::trace!(?e, "media event")),
+        notify: Arc::new(move |e| {
+            let _ = to.cast(CallMsg::MediaEvent(e));
+        }),
     };
-    let (actor, _) = match Actor::spawn_linked(None, MediaActor, args, owner).await {
+    let (actor, _) = match Actor::spawn_linked(None, MediaActor, args, owner.get_cell()).await {
         Ok(spawned) => spawned,
         Err(e) => {
             tracing::warn!(error = %e, "media actor did not start");
@@ -90,5 +132,36 @@ pub(crate) async fn report(actor: &ActorRef<MediaMsg>) -> Option<MediaReport> {
     match actor.call(MediaMsg::Stats, None).await {
         Ok(CallResult::Success(r)) => Some(r),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ntp_time_of_the_unix_epoch_and_a_half_second() {
+        assert_eq!(ntp_from_unix_ms(0), NTP_UNIX_OFFSET << 32);
+        assert_eq!(ntp_from_unix_ms(1_500), ((NTP_UNIX_OFFSET + 1) << 32) | (1 << 31));
+    }
+
+    #[test]
+    fn the_offer_and_the_first_codec() {
+        let settings = MediaSettings::default();
+        let ip: IpAddr = "127.0.0.1".parse().unwrap();
+        let ours = local_media(ip, 4000, &settings);
+        let pts: Vec<u8> = ours.codecs.iter().map(|f| f.pt).collect();
+        assert_eq!(pts, [96, 0, 8, 101, 102], "opus, PCMU, PCMA, events at 8 and 48 kHz");
+        assert!(ours.rtcp_mux());
+        assert_eq!(ours.ptime(), Some(20));
+        let c = base_config(&settings, ip, "0.0.0.0:0".parse().unwrap(), 0);
+        assert_eq!((c.codec, c.payload_type), (CodecKind::Opus, 96));
+        assert_eq!(c.no_media_timeout, Some(Duration::from_secs(30)));
+        let mut g711 = MediaSettings::default();
+        g711.codecs = vec![AudioCodec::Pcma];
+        g711.ptime_ms = 30;
+        let c = base_config(&g711, ip, "0.0.0.0:0".parse().unwrap(), 0);
+        assert_eq!((c.codec, c.payload_type), (CodecKind::Pcma, 8));
+        assert_eq!(c.ptime, Duration::from_millis(30));
     }
 }

@@ -26,7 +26,7 @@ pub enum CallCommand {
     Hold,
     /// Take the peer off hold.
     Resume,
-    /// Send DTMF digits (INFO).
+    /// Send DTMF digits (RFC 4733 when negotiated, else INFO; see `DtmfMode`).
     Dtmf(String),
     /// Stop sending audio (no signalling).
     Mute,
@@ -127,6 +127,8 @@ pub enum CallMsg {
     },
     /// The armed timer fired (the arming number; stale ones are ignored).
     Timer(u64),
+    /// An event of the call's media session (no media, DTMF, an unusable codec).
+    MediaEvent(switchboard_actors::media::MediaEvent),
     /// Listeners moved (a network change): an established call re-INVITEs from its
     /// listener's new address, one being set up ends with `NetworkChange`.
     Relocate(crate::netwatch::Relocation),
@@ -187,6 +189,6 @@ pub struct CallArgs {
     pub audio_file: Option<std::path::PathBuf>,
     /// Where the call's record goes, and the clock that stamps it.
     pub records: crate::call_record::Records,
-    /// Our codecs, most preferred first.
-    pub codecs: Vec<crate::config::AudioCodec>,
+    /// Our media settings (codecs, most preferred first; ptime; no-media; DTMF).
+    pub media_settings: crate::config::MediaSettings,
 }

@@ -65,10 +65,8 @@ impl CallState {
                             .local_sdp
                             .as_ref()
                             .and_then(|o| accept_answer(o, &sdp).ok());
-                        if let (Some(n), Some(media)) = (n, &self.media) {
-                            let law = crate::call_media::law_of(Some(&n));
-                            let _ = media.cast(crate::media::MediaMsg::SetLaw(law));
-                            let _ = media.cast(crate::media::MediaMsg::SetRemote(n.remote));
+                        if let Some(n) = n {
+                            self.apply_negotiated(&n);
                         }
                     }
                     self.emit_with("ringing", None, Some(status), None, Some(early_media))
@@ -79,12 +77,10 @@ impl CallState {
                         _ => None,
                     };
                     if let Some(n) = &negotiated {
-                        self.cdr.codec(crate::call_run::codec_name(n));
-                    }
-                    if let (Some(n), Some(media)) = (&negotiated, &self.media) {
-                        let law = crate::call_media::law_of(Some(n));
-                        let _ = media.cast(crate::media::MediaMsg::SetLaw(law));
-                        let _ = media.cast(crate::media::MediaMsg::SetRemote(n.remote));
+                        if !self.apply_negotiated(n) {
+                            let unusable = switchboard_actors::media::MediaEvent::Unusable;
+                            let _ = myself.cast(CallMsg::MediaEvent(unusable));
+                        }
                     }
                     self.emit("confirmed", None, Some(200));
                     self.report(crate::call::Progress::Connected);
@@ -117,7 +113,7 @@ impl CallState {
                         let local = local_media(
                             self.local_ip,
                             o.media.first().map_or(0, |x| x.port),
-                            &self.codecs,
+                            &self.media_settings,
                         );
                         answer(&origin, t, &local, None).negotiated
                     }
@@ -138,7 +134,7 @@ impl CallState {
             }
         }
         let port = sdp.media.first().map_or(0, |x| x.port);
-        let cfg = EstablishedConfig::new(local_media(self.local_ip, port, &self.codecs));
+        let cfg = EstablishedConfig::new(local_media(self.local_ip, port, &self.media_settings));
         let rng = rand::SeedableRng::seed_from_u64(rand::RngCore::next_u64(&mut self.rng));
         let call = EstablishedCall::new(dialog, sdp, negotiated, cfg, rng);
         self.machine = Machine::Up(Box::new(call));

@@ -4,7 +4,7 @@
 
 use crate::call::{CallArgs, CallMsg, CallStart, CallState, Machine};
 use crate::call_events::ended_event;
-use crate::call_media::{law_of, local_media, spawn_media};
+use crate::call_media::{base_config, local_media, negotiated_config, spawn_media};
 use ractor::ActorRef;
 use std::net::SocketAddr;
 use switchboard_actors::call::{
@@ -26,23 +26,17 @@ pub(crate) async fn initial(mut args: CallArgs, myself: &ActorRef<CallMsg>) -> C
         }
         CallStart::Outgoing { mut config, target } => {
             let nowhere = SocketAddr::new(unspecified(args.local_ip), 0);
-            let (net, cell) = (args.network.clone(), myself.get_cell());
+            let now_ms = args.records.now_ms();
+            let mut media_cfg =
+                base_config(&args.media_settings, args.local_ip, nowhere, now_ms);
+            media_cfg.held = !args.audio;
             let source = crate::call_media::source(args.audio_file.as_deref());
-            let spawned = spawn_media(
-                net,
-                args.local_ip,
-                nowhere,
-                law_of(None),
-                !args.audio,
-                source,
-                &mut args.rng,
-                cell,
-            )
-            .await;
+            let net = args.network.clone();
+            let spawned = spawn_media(net, media_cfg, source, &mut args.rng, myself).await;
             let port = spawned.as_ref().map_or(0, |(_, local)| local.port());
             media = spawned.map(|(m, _)| m);
             let origin = Origin::new_session(&mut args.rng, "switchboard", args.local_ip);
-            let mut ours = local_media(args.local_ip, port, &args.codecs);
+            let mut ours = local_media(args.local_ip, port, &args.media_settings);
             if !args.audio {
                 ours.direction = switchboard_actors::sdp::Direction::Inactive;
             }
@@ -111,7 +105,7 @@ pub(crate) async fn initial(mut args: CallArgs, myself: &ActorRef<CallMsg>) -> C
         muted: false,
         remote_hold: false,
         records: args.records,
-        codecs: args.codecs,
+        media_settings: args.media_settings,
         late: None,
         invite_cseq: 0,
         hangup_pending: false,
@@ -244,28 +238,26 @@ impl CallState {
         let probe = answer(
             &origin,
             &theirs,
-            &local_media(self.local_ip, 0, &self.codecs),
+            &local_media(self.local_ip, 0, &self.media_settings),
             None,
         );
         let Some(negotiated) = probe.negotiated else {
             return false;
         };
+        let now_ms = self.records.now_ms();
+        let Ok(config) = negotiated_config(&self.media_settings, self.local_ip, &negotiated, now_ms)
+        else {
+            return false;
+        };
         self.cdr.codec(codec_name(&negotiated));
-        let law = law_of(Some(&negotiated));
-        let (net, cell) = (self.network.clone(), myself.get_cell());
-        let spawned = spawn_media(
-            net,
-            self.local_ip,
-            negotiated.remote,
-            law,
-            !negotiated.local_direction.sends(),
-            crate::call_media::source(None),
-            &mut self.rng,
-            cell,
-        );
+        let (net, source) = (self.network.clone(), crate::call_media::source(None));
+        let spawned = spawn_media(net, config, source, &mut self.rng, myself);
         let Some((media, local)) = spawned.await else {
             return false;
         };
+        if negotiated.remote_hold {
+            let _ = media.cast(crate::media::MediaMsg::RemoteHold(true));
+        }
         // Nothing to send on an `inactive`/`sendonly` offer's stream (the media starts
         // held), not even while our 2xx waits for its ACK.
         self.sending = negotiated.local_direction.sends();
@@ -273,7 +265,7 @@ impl CallState {
         let ours = answer(
             &origin,
             &theirs,
-            &local_media(self.local_ip, local.port(), &self.codecs),
+            &local_media(self.local_ip, local.port(), &self.media_settings),
             None,
         );
         let Ok(contact) = NameAddr::parse_as(&HeaderName::Contact, &self.contact) else {

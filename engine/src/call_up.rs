@@ -176,7 +176,12 @@ impl CallState {
                 self.switching = Some(Progress::ResumeDone);
                 EstablishedInput::Resume
             }
-            (CallCommand::Dtmf(d), Machine::Up(_)) => EstablishedInput::SendDtmf(d),
+            (CallCommand::Dtmf(d), Machine::Up(m)) => {
+                if self.dtmf_in_band(m.negotiated(), &d) {
+                    return Ok(());
+                }
+                EstablishedInput::SendDtmf(d)
+            }
             (CallCommand::Mute, Machine::Up(_)) => EstablishedInput::Mute,
             (CallCommand::Unmute, Machine::Up(_)) => EstablishedInput::Unmute,
             (c @ (CallCommand::Mute | CallCommand::Unmute), Machine::Out(_)) => {
@@ -215,7 +220,7 @@ impl CallState {
                         let _ = self.layer.cast(LayerMsg::SendResponse { id, response });
                     }
                 }
-                EstablishedOutput::Event(e) => self.in_call(e),
+                EstablishedOutput::Event(e) => self.in_call(myself, e),
                 _ => {}
             }
         }
@@ -241,7 +246,7 @@ impl CallState {
         }
     }
 
-    fn in_call(&mut self, e: InCallEvent) {
+    fn in_call(&mut self, myself: &ActorRef<CallMsg>, e: InCallEvent) {
         let media = self.media.clone();
         let tell = |m: MediaMsg| {
             if let Some(a) = &media {
@@ -267,10 +272,12 @@ impl CallState {
                 self.settled_switch(false);
             }
             InCallEvent::RemoteHold => {
+                tell(MediaMsg::RemoteHold(true));
                 self.remote_hold = true;
                 self.emit("remote_hold", None, None);
             }
             InCallEvent::RemoteResume => {
+                tell(MediaMsg::RemoteHold(false));
                 self.remote_hold = false;
                 self.emit("remote_resume", None, None);
             }
@@ -278,7 +285,12 @@ impl CallState {
             InCallEvent::Unmuted => self.set_muted(false),
             InCallEvent::DtmfReceived(d) => self.emit("dtmf", Some(&d.to_string()), None),
             InCallEvent::Relocated => self.emit("relocated", None, None),
-            InCallEvent::MediaChanged(n) => tell(MediaMsg::SetRemote(n.remote)),
+            InCallEvent::MediaChanged(n) => {
+                if !self.apply_negotiated(&n) {
+                    let unusable = switchboard_actors::media::MediaEvent::Unusable;
+                    let _ = myself.cast(CallMsg::MediaEvent(unusable));
+                }
+            }
             InCallEvent::Ended { reason, status } => {
                 self.emit_end(reason, status);
                 self.machine = Machine::Done;

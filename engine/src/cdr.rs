@@ -10,7 +10,7 @@
 //! ```
 
 use serde::{Deserialize, Serialize};
-use switchboard_actors::media::MediaStats;
+use switchboard_actors::media::{CallStatistics, MediaStats};
 
 #[path = "cdr_feedback.rs"]
 mod feedback;
@@ -39,25 +39,64 @@ impl Direction {
 
 /// The media statistics of a call, summarised for its record.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MediaSummary {
     /// RTP packets sent.
     pub packets_sent: u64,
     /// RTP packets received.
     pub packets_received: u64,
+    /// RTP bytes sent (whole packets).
+    #[serde(default)]
+    pub bytes_sent: u64,
+    /// RTP bytes received (whole packets).
+    #[serde(default)]
+    pub bytes_received: u64,
     /// Packets expected but not received (RFC 3550 A.3; negative with duplicates).
     pub lost: i64,
-    /// Interarrival jitter in milliseconds, when measured.
+    /// Cumulative loss of the stream we received, in percent.
+    #[serde(default)]
+    pub loss_pct: f64,
+    /// Interarrival jitter of what we received (RFC 3550 A.8), in ms, once measured.
     pub jitter_ms: Option<f64>,
+    /// Round-trip time from RTCP (LSR/DLSR), in ms, once measured.
+    #[serde(default)]
+    pub rtt_ms: Option<f64>,
+    /// Loss of our stream as the peer's RTCP reports it, in percent.
+    #[serde(default)]
+    pub remote_loss_pct: Option<f64>,
+    /// E-model (ITU-T G.107) transmission rating of what we heard.
+    #[serde(default)]
+    pub r_factor: Option<f64>,
+    /// The MOS estimate from the R-factor (G.107 Annex B).
+    #[serde(default)]
+    pub mos: Option<f64>,
 }
 
 impl MediaSummary {
-    /// The summary of a media session's counters (jitter is not measured there yet).
+    /// The summary of a media session's counters (no RTCP figures).
     pub fn from_stats(stats: &MediaStats) -> MediaSummary {
         MediaSummary {
             packets_sent: stats.packets_sent,
             packets_received: stats.packets_received,
+            bytes_sent: stats.bytes_sent,
+            bytes_received: stats.bytes_received,
             lost: stats.lost,
-            jitter_ms: None,
+            ..MediaSummary::default()
+        }
+    }
+
+    /// The summary of a media session: its counters and its statistics (loss,
+    /// jitter, RTT, E-model; jitter and the E-model only once something was received).
+    pub fn from_session(stats: &MediaStats, st: &CallStatistics) -> MediaSummary {
+        let heard = st.packets_received > 0;
+        MediaSummary {
+            loss_pct: st.loss_pct,
+            jitter_ms: heard.then_some(st.jitter_ms),
+            rtt_ms: st.rtt_ms,
+            remote_loss_pct: st.remote_loss_pct,
+            r_factor: heard.then_some(st.r_factor),
+            mos: heard.then_some(st.mos),
+            ..MediaSummary::from_stats(stats)
         }
     }
 }

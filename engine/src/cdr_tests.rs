@@ -66,7 +66,10 @@ fn a_record_serialises_with_snake_case_names() {
             packets_sent: 50,
             packets_received: 49,
             lost: 1,
+            loss_pct: 2.0,
             jitter_ms: Some(2.5),
+            mos: Some(4.3),
+            ..MediaSummary::default()
         })
         .ended(T0 + 2_000, "normal", Some("local"), None)
         .feedback(Feedback::new(4, FeedbackIssue::ChoppyAudio).unwrap());
@@ -76,6 +79,8 @@ fn a_record_serialises_with_snake_case_names() {
     assert_eq!(json["duration_ms"], 1_000);
     assert_eq!(json["media"]["lost"], 1);
     assert_eq!(json["media"]["jitter_ms"], 2.5);
+    assert_eq!(json["media"]["loss_pct"], 2.0);
+    assert_eq!(json["media"]["mos"], 4.3);
     assert_eq!(
         json["feedback"],
         serde_json::json!({"rating": 4, "issue": "choppy_audio"})

@@ -65,43 +65,7 @@ pub struct EngineConfig {
     pub network: crate::netwatch::NetworkSettings,
 }
 
-/// The audio codecs the engine speaks (the media issue adds Opus).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-#[non_exhaustive]
-pub enum AudioCodec {
-    /// G.711 µ-law, static payload type 0.
-    Pcmu,
-    /// G.711 A-law, static payload type 8.
-    Pcma,
-}
-
-impl AudioCodec {
-    /// Its static RTP payload type (RFC 3551).
-    pub fn payload_type(self) -> u8 {
-        match self {
-            AudioCodec::Pcmu => 0,
-            AudioCodec::Pcma => 8,
-        }
-    }
-}
-
-/// What calls offer and accept (TOML `[media]`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct MediaSettings {
-    /// The codecs, most preferred first: the order of our offer, and what an answer
-    /// may pick from an offer. Default `["pcmu", "pcma"]`; not empty, no repeats.
-    pub codecs: Vec<AudioCodec>,
-}
-
-impl Default for MediaSettings {
-    fn default() -> Self {
-        MediaSettings {
-            codecs: vec![AudioCodec::Pcmu, AudioCodec::Pcma],
-        }
-    }
-}
+pub use crate::config_media::{AudioCodec, DtmfMode, MediaSettings};
 
 /// The call manager's policies (TOML `[calls]`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -12,112 +12,28 @@
 //! instead of queueing without bound. Other messages come from the owner and the timer
 //! (one at a time).
 
-use crate::media_ports::{bind_rtp, RtpPortRange};
+pub use crate::media_msg::{MediaArgs, MediaMsg, MediaNotify, MediaReport};
+use crate::media_ports::{bind_rtcp, bind_rtp, RtpPortRange};
 use crate::media_recv::{read_loop, Gate};
-use bytes::Bytes;
-use ractor::{Actor, ActorProcessingErr, ActorRef, RpcReplyPort};
+use ractor::{Actor, ActorProcessingErr, ActorRef};
 use rand_chacha::ChaCha8Rng;
-use std::io;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use switchboard_actors::media::{Input, MediaConfig, MediaEvent, MediaSession, MediaStats, Output};
+use switchboard_actors::media::{Input, MediaSession, Output};
 use switchboard_actors::transport::net::{Network, UdpSocket};
-use switchboard_codecs::{AudioSink, AudioSource};
+use switchboard_codecs::is_rtcp;
 use tokio::time::Instant;
 
 /// Datagrams allowed to wait in a media actor's mailbox (16 × 20 ms of audio).
 pub const MAX_QUEUED_DATAGRAMS: usize = 16;
-
-/// Where a media actor reports its [`MediaEvent`]s (called on the actor's task: keep it
-/// short, e.g. a `cast` to the owner).
-pub type MediaNotify = Arc<dyn Fn(MediaEvent) + Send + Sync>;
-
-/// Messages of a [`MediaActor`].
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum MediaMsg {
-    /// Stop sending, keep receiving.
-    Hold,
-    /// Send again.
-    Resume,
-    /// Send silence.
-    Mute,
-    /// Send the source again.
-    Unmute,
-    /// The peer's address from a new SDP.
-    SetRemote(SocketAddr),
-    /// The codec the answer chose.
-    SetLaw(switchboard_codecs::Law),
-    /// Replies with the session's state and counters.
-    Stats(RpcReplyPort<MediaReport>),
-    /// End the session (reports `Stopped`, then the actor stops).
-    Stop,
-    /// A datagram from the receive task.
-    Datagram {
-        /// Its source.
-        from: SocketAddr,
-        /// Its bytes.
-        bytes: Bytes,
-    },
-    /// The armed timer fired (the arming number; stale ones are ignored).
-    Timer(u64),
-    /// The socket failed for good (from the receive task).
-    SocketFailed(io::Error),
-    /// Our address moved (a network change): bind a new socket on `ip` and use it from
-    /// now on; the reply is the new address (`None`: the bind failed, the old socket
-    /// stays).
-    Rebind {
-        /// The new local IP.
-        ip: std::net::IpAddr,
-        /// The new socket's address.
-        reply: RpcReplyPort<Option<SocketAddr>>,
-    },
-}
-
-/// A media session's state and counters.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct MediaReport {
-    /// The RTP socket's address (for our SDP).
-    pub local: SocketAddr,
-    /// Where packets go now (`None`: nowhere yet).
-    pub target: Option<SocketAddr>,
-    /// On hold.
-    pub held: bool,
-    /// Muted.
-    pub muted: bool,
-    /// The session's counters.
-    pub stats: MediaStats,
-    /// Datagrams dropped because the mailbox was full.
-    pub dropped_busy: u64,
-    /// Packets the socket failed to send.
-    pub send_errors: u64,
-}
-
-/// What a [`MediaActor`] starts with.
-pub struct MediaArgs {
-    /// The network to bind on (the engine's: real sockets or the simulator's).
-    pub network: Arc<dyn Network>,
-    /// The negotiated session. `local`'s IP is bound (the account's local IP); its port
-    /// too when `ports` is `None` (0: ephemeral). `local` is then set to the bound address.
-    pub config: MediaConfig,
-    /// The RTP port range, if one is configured.
-    pub ports: Option<RtpPortRange>,
-    /// What is sent.
-    pub source: Box<dyn AudioSource + Send>,
-    /// Where received audio goes.
-    pub sink: Box<dyn AudioSink + Send>,
-    /// The port choice's and the session's RNG.
-    pub rng: ChaCha8Rng,
-    /// Where events go.
-    pub notify: MediaNotify,
-}
 
 /// The media actor's state.
 pub struct MediaState {
     session: MediaSession,
     socket: Arc<dyn UdpSocket>,
     local: SocketAddr,
+    /// The RTCP socket (RTP port + 1) and its receive task, when the port was free.
+    rtcp: Option<(Arc<dyn UdpSocket>, SocketAddr, crate::one_timer::TaskGuard)>,
     notify: MediaNotify,
     timer: crate::one_timer::OneTimer,
     gate: Gate,
@@ -139,6 +55,20 @@ fn spawn_reader(
         myself,
         gate.clone(),
     )))
+}
+
+/// The RTCP socket on `rtp`'s port + 1 and its receive task (`None`: the port is
+/// taken; RTCP then shares the RTP socket).
+async fn companion(
+    network: &dyn Network,
+    rtp: SocketAddr,
+    myself: &ActorRef<MediaMsg>,
+    gate: &Gate,
+) -> Option<(Arc<dyn UdpSocket>, SocketAddr, crate::one_timer::TaskGuard)> {
+    let socket = bind_rtcp(network, rtp).await?;
+    let at = socket.local_addr().ok()?;
+    let reader = spawn_reader(&socket, myself.clone(), gate);
+    Some((socket, at, reader))
 }
 
 /// One media session's shell.
@@ -177,11 +107,13 @@ impl Actor for MediaActor {
         let session = MediaSession::new(config, source, sink, rng)?;
         tracing::debug!(%local, "media session bound");
         let gate = Gate::new(MAX_QUEUED_DATAGRAMS);
+        let rtcp = companion(network.as_ref(), local, &myself, &gate).await;
         let reader = spawn_reader(&socket, myself, &gate);
         Ok(MediaState {
             session,
             socket,
             local,
+            rtcp,
             notify,
             timer: Default::default(),
             gate,
@@ -215,6 +147,16 @@ impl Actor for MediaActor {
             MediaMsg::Unmute => Input::Unmute,
             MediaMsg::SetRemote(addr) => Input::SetRemote(addr),
             MediaMsg::SetLaw(law) => Input::SetLaw(law),
+            MediaMsg::Reconfigure(config) => Input::Reconfigure(config),
+            MediaMsg::RemoteHold(on) => Input::RemoteHold(on),
+            MediaMsg::SendDtmf {
+                digits,
+                duration_ms,
+            } => Input::SendDtmf {
+                digits,
+                duration_ms,
+            },
+
             MediaMsg::Datagram { from, bytes } => {
                 state.gate.leave();
                 Input::Datagram { from, bytes }
@@ -247,6 +189,9 @@ impl Actor for MediaActor {
     ) -> Result<(), ActorProcessingErr> {
         state.timer.disarm();
         state.reader.0.abort();
+        if let Some((_, _, reader)) = &state.rtcp {
+            reader.0.abort();
+        }
         if !state.session.is_stopped() {
             // Stopped by its supervisor: the owner still learns the session ended.
             state.session.handle(now(), Input::Stop);
@@ -267,13 +212,18 @@ impl MediaState {
         while let Some(out) = self.session.poll_output() {
             match out {
                 Output::Send { to, bytes } => {
-                    if let Err(e) = self.socket.send_to(&bytes, to).await {
+                    let socket = match &self.rtcp {
+                        Some((rtcp, ..)) if !self.session.config().rtcp_mux && is_rtcp(&bytes) => {
+                            rtcp
+                        }
+                        _ => &self.socket,
+                    };
+                    if let Err(e) = socket.send_to(&bytes, to).await {
                         self.send_errors += 1;
                         tracing::debug!(error = %e, %to, "RTP send failed");
                     }
                 }
                 Output::Event(event) => (self.notify)(event),
-                // Later outputs (RTCP, issue 6) are not produced by this session yet.
                 _ => {}
             }
         }
@@ -298,6 +248,10 @@ impl MediaState {
         let local = socket.local_addr().ok()?;
         self.reader.0.abort();
         self.reader = spawn_reader(&socket, myself.clone(), &self.gate);
+        if let Some((_, _, reader)) = self.rtcp.take() {
+            reader.0.abort();
+        }
+        self.rtcp = companion(self.network.as_ref(), local, myself, &self.gate).await;
         tracing::debug!(from = %self.local, to = %local, "media socket moved");
         self.socket = socket;
         self.local = local;
@@ -312,10 +266,13 @@ impl MediaState {
     fn report(&self) -> MediaReport {
         MediaReport {
             local: self.local,
+            rtcp_local: self.rtcp.as_ref().map(|(_, at, _)| *at),
+            codec: self.session.config().codec.encoding_name(),
             target: self.session.target(),
             held: self.session.is_held(),
             muted: self.session.is_muted(),
             stats: self.session.stats(),
+            statistics: self.session.statistics(),
             dropped_busy: self.gate.dropped(),
             send_errors: self.send_errors,
         }

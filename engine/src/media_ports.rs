@@ -64,6 +64,19 @@ pub enum MediaBindError {
     },
 }
 
+/// The RTCP socket next to the RTP socket at `rtp` (port + 1, RFC 3550 §11), or
+/// `None` when that port is taken or there is none.
+pub async fn bind_rtcp(network: &dyn Network, rtp: SocketAddr) -> Option<Arc<dyn UdpSocket>> {
+    let port = rtp.port().checked_add(1)?;
+    match network.bind_udp(SocketAddr::new(rtp.ip(), port)).await {
+        Ok(socket) => Some(socket),
+        Err(e) => {
+            tracing::debug!(%rtp, error = %e, "no RTCP socket on the next port: RTCP shares RTP's");
+            None
+        }
+    }
+}
+
 /// Binds a UDP socket on `local`'s IP: on `local`'s port when `range` is `None` (0:
 /// ephemeral), else on an even port of `range`, starting at a random one (from `rng`)
 /// and going up, wrapping, past ports in use, at most [`MAX_BIND_TRIES`] times.

@@ -179,7 +179,7 @@ impl SupervisorState {
             network: self.network(),
             calls: self.cfg.calls,
             records: self.records.clone(),
-            codecs: self.cfg.media.codecs.clone(),
+            media_settings: self.cfg.media.clone(),
         };
         let (ua, _) = Actor::spawn_linked(None, UaCore, ua_args, myself.get_cell())
             .await

@@ -37,8 +37,8 @@ pub struct UaArgs {
     pub calls: crate::config::CallsConfig,
     /// Where call records go.
     pub records: crate::call_record::Records,
-    /// Our codecs, most preferred first.
-    pub codecs: Vec<crate::config::AudioCodec>,
+    /// Our media settings (codecs, most preferred first; ptime; no-media; DTMF).
+    pub media_settings: crate::config::MediaSettings,
 }
 
 /// The [`UaCore`]'s state.
@@ -71,7 +71,7 @@ impl Actor for UaCore {
         calls.network = Some(args.network.clone());
         calls.gate = crate::ua_calls::Gate::new(args.calls);
         calls.records = args.records.clone();
-        calls.codecs = args.codecs.clone();
+        calls.media_settings = args.media_settings.clone();
         Ok(UaState {
             args,
             outbound: Outbound::default(),

@@ -79,8 +79,8 @@ pub(crate) struct Calls {
     pub(crate) gate: Gate,
     /// Where call records go.
     pub(crate) records: crate::call_record::Records,
-    /// Our codecs, most preferred first.
-    pub(crate) codecs: Vec<crate::config::AudioCodec>,
+    /// Our media settings (codecs, most preferred first; ptime; no-media; DTMF).
+    pub(crate) media_settings: crate::config::MediaSettings,
     /// Each live call's record as it started: written with `internal_error` if the
     /// call's actor fails (a failed actor cannot write its own).
     pub(crate) seeds: BTreeMap<String, crate::cdr::CdrBuilder>,
@@ -204,7 +204,7 @@ impl Calls {
             audio: true,
             audio_file: None,
             records: self.records.clone(),
-            codecs: self.codecs.clone(),
+            media_settings: self.media_settings.clone(),
         };
         let mut internal_error = Response::to_request(&invite, StatusCode::SERVER_INTERNAL_ERROR);
         crate::responder::tag_to(&invite, &mut internal_error, rng);

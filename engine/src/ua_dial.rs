@@ -173,7 +173,7 @@ impl Calls {
             audio: dial.audio,
             audio_file: dial.audio_file,
             records: self.records.clone(),
-            codecs: self.codecs.clone(),
+            media_settings: self.media_settings.clone(),
         };
         let key = self.gate.key();
         let mut rest = Vec::new();

@@ -47,7 +47,7 @@ pub enum ConfigError {
     },
 }
 
-fn invalid(field: impl Into<String>, reason: &'static str) -> ConfigError {
+pub(crate) fn invalid(field: impl Into<String>, reason: &'static str) -> ConfigError {
     ConfigError::Invalid {
         field: field.into(),
         reason,
@@ -84,17 +84,7 @@ impl EngineConfig {
         if !(1..=600).contains(&self.calls.ring_timeout_secs) {
             return Err(invalid("calls.ring_timeout_secs", "must be 1..=600"));
         }
-        let codecs = &self.media.codecs;
-        if codecs.is_empty() {
-            return Err(invalid("media.codecs", "must name at least one codec"));
-        }
-        if codecs
-            .iter()
-            .enumerate()
-            .any(|(i, c)| codecs[..i].contains(c))
-        {
-            return Err(invalid("media.codecs", "must not repeat a codec"));
-        }
+        self.media.validate()?;
         let r = &self.restart;
         if r.window_ms == 0 {
             return Err(invalid("restart.window_ms", "must be at least 1"));

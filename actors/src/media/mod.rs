@@ -47,8 +47,10 @@
 
 mod accessors;
 mod config;
+mod negotiated;
 mod playout;
 mod receive;
+mod reconfigure;
 mod send;
 mod session;
 mod session_rtcp;
@@ -65,8 +67,11 @@ mod tests_path;
 mod tests_receive;
 #[cfg(test)]
 mod tests_rtcp;
+#[cfg(test)]
+mod tests_reconfigure;
 
 pub use config::{MediaConfig, DEFAULT_NO_MEDIA_TIMEOUT};
+pub use negotiated::UnusableCodec;
 pub use session::MediaSession;
 pub use switchboard_codecs::CallStatistics;
 
@@ -117,6 +122,10 @@ pub enum Input {
     WallClock(u64),
     /// The peer put us on hold (`true`) or resumed: no-media detection pauses meanwhile.
     RemoteHold(bool),
+    /// A new offer/answer: take its codec, payload type, ptime, channels, Opus
+    /// settings, telephone-event type, RTCP mux/address and remote address (see
+    /// [`MediaConfig::negotiated`]); the RTP stream runs on (same SSRC, sequence).
+    Reconfigure(Box<MediaConfig>),
 }
 
 /// What the session gives back.
@@ -157,6 +166,9 @@ pub enum MediaEvent {
     NoMedia,
     /// The peer sent an RTCP BYE.
     RemoteBye,
+    /// [`Input::Reconfigure`] asked for a codec setup the session cannot build; the
+    /// old one stays.
+    Unusable,
 }
 
 /// Why [`Input::SendDtmf`] was refused.

@@ -146,7 +146,8 @@ impl MediaSession {
         self.event(MediaEvent::SourceEnded);
     }
 
-    /// Switches between PCMU and PCMA (same clock, so the jitter buffer stays).
+    /// Switches to PCMU or PCMA with its static payload type (mono, same ptime and
+    /// telephone-event): [`reconfigure`](Self::reconfigure) does the work.
     pub(super) fn set_law(&mut self, law: Law) {
         let mut config = self.config.clone();
         config.law = law;
@@ -155,14 +156,8 @@ impl MediaSession {
             Law::A => CodecKind::Pcma,
         };
         config.payload_type = law.payload_type();
-        if config.codec == self.config.codec || self.config.codec == CodecKind::Opus {
-            return;
-        }
-        if let Ok((enc, dec)) = super::session::codecs(&config) {
-            (self.encoder, self.decoder) = (enc, dec);
-            let _ = self.rtp.set_payload_type(law.payload_type());
-            self.config = config;
-        }
+        config.channels = 1;
+        self.reconfigure(config);
     }
 
     /// Queues digits as telephone-events, or reports why not.

@@ -238,6 +238,7 @@ impl MediaSession {
                 }
             }
             Input::SetLaw(law) => self.set_law(law),
+            Input::Reconfigure(config) => self.reconfigure(*config),
             Input::SendDtmf {
                 digits,
                 duration_ms,

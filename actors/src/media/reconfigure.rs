@@ -1,0 +1,87 @@
+//! [`Input::Reconfigure`](super::Input::Reconfigure): a new offer/answer changes the
+//! codec, its payload type, ptime, channels or Opus settings, the telephone-event type,
+//! RTCP multiplexing or the peer's address, without a new session (the SSRC, sequence
+//! and timestamp run on; RFC 3550 §5.1 lets the timestamp clock change with the
+//! payload type).
+
+use super::session::{codecs, MediaSession};
+use super::{MediaConfig, MediaError, MediaEvent};
+use switchboard_codecs::{DtmfReceiver, DtmfSender, JitterBuffer, Resampler};
+
+impl MediaSession {
+    /// Takes `new`'s negotiated fields (codec, law, payload type, ptime, channels,
+    /// Opus settings, telephone-event, RTCP mux and address, remote); the rest of
+    /// `new` (local address, CNAME, jitter bounds, timeouts) is ignored. When the codec
+    /// part cannot be built the session keeps its old codec and reports
+    /// [`MediaEvent::Unusable`].
+    pub(super) fn reconfigure(&mut self, new: MediaConfig) {
+        if new.remote != self.config.remote {
+            self.config.remote = new.remote;
+            self.latch = None;
+        }
+        self.config.rtcp_mux = new.rtcp_mux;
+        self.config.rtcp_remote = new.rtcp_remote;
+        let same = self.config.codec == new.codec
+            && self.config.payload_type == new.payload_type
+            && self.config.ptime == new.ptime
+            && self.config.channels == new.channels
+            && self.config.opus == new.opus
+            && self.config.telephone_event == new.telephone_event;
+        if same {
+            return;
+        }
+        let mut config = self.config.clone();
+        config.codec = new.codec;
+        config.law = new.law;
+        config.payload_type = new.payload_type;
+        config.ptime = new.ptime;
+        config.channels = new.channels;
+        config.opus = new.opus;
+        config.telephone_event = new.telephone_event;
+        if let Err(e) = self.rebuild(config) {
+            tracing::debug!(error = %e, "media not reconfigured");
+            self.event(MediaEvent::Unusable);
+        }
+    }
+
+    /// Builds every codec-dependent part of `config` first, then swaps them in.
+    fn rebuild(&mut self, config: MediaConfig) -> Result<(), MediaError> {
+        let ms = config.ptime_ms();
+        if !(10..=120).contains(&ms) {
+            return Err(MediaError::Ptime(config.ptime));
+        }
+        let (encoder, decoder) = codecs(&config)?;
+        let rate = |what, found| MediaError::SampleRate { what, found };
+        let (src_rate, sink_rate) = (self.up.from_hz(), self.sink.sample_rate());
+        let up = Resampler::new(src_rate, encoder.sample_rate(), 1)
+            .map_err(|_| rate("source", src_rate))?;
+        let down = Resampler::new(decoder.sample_rate(), sink_rate, 1)
+            .map_err(|_| rate("sink", sink_rate))?;
+        let clock = config.codec.clock_rate();
+        let mut jitter = self.jitter.config().clone();
+        jitter.clock_rate = clock;
+        jitter.frame_samples = encoder.rtp_timestamp_step();
+        let jitter = JitterBuffer::new(jitter)?;
+        let dtmf_tx = match config.telephone_event {
+            Some(pt) => Some(
+                DtmfSender::new(pt, clock, u32::from(ms))
+                    .map_err(|_| MediaError::TelephoneEvent(pt))?,
+            ),
+            None => None,
+        };
+        self.rtp
+            .set_payload_type(config.payload_type)
+            .map_err(|_| MediaError::PayloadType(config.payload_type))?;
+        self.rtcp.set_clock_rate(clock);
+        (self.encoder, self.decoder) = (encoder, decoder);
+        (self.up, self.down) = (up, down);
+        self.pending.clear();
+        self.jitter = jitter;
+        self.playout = None;
+        self.dtmf_tx = dtmf_tx;
+        self.dtmf_rx = DtmfReceiver::new(clock);
+        self.rtp.talkspurt();
+        self.config = config;
+        Ok(())
+    }
+}

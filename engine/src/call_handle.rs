@@ -8,11 +8,11 @@ use crate::engine::Engine;
 use crate::error::EngineError;
 use crate::lifecycle::EngineState;
 use crate::media::MediaReport;
-use switchboard_actors::media::CallStatistics;
 use crate::supervisor::SupervisorMsg;
 use crate::ua::UaMsg;
 use ractor::rpc::CallResult;
 use ractor::{ActorRef, RpcReplyPort};
+use switchboard_actors::media::CallStatistics;
 use tokio::sync::watch;
 
 /// The way to the UA core, shared by [`Engine`] and [`Call`].

@@ -142,7 +142,10 @@ mod tests {
     #[test]
     fn ntp_time_of_the_unix_epoch_and_a_half_second() {
         assert_eq!(ntp_from_unix_ms(0), NTP_UNIX_OFFSET << 32);
-        assert_eq!(ntp_from_unix_ms(1_500), ((NTP_UNIX_OFFSET + 1) << 32) | (1 << 31));
+        assert_eq!(
+            ntp_from_unix_ms(1_500),
+            ((NTP_UNIX_OFFSET + 1) << 32) | (1 << 31)
+        );
     }
 
     #[test]
@@ -151,15 +154,21 @@ mod tests {
         let ip: IpAddr = "127.0.0.1".parse().unwrap();
         let ours = local_media(ip, 4000, &settings);
         let pts: Vec<u8> = ours.codecs.iter().map(|f| f.pt).collect();
-        assert_eq!(pts, [96, 0, 8, 101, 102], "opus, PCMU, PCMA, events at 8 and 48 kHz");
+        assert_eq!(
+            pts,
+            [96, 0, 8, 101, 102],
+            "opus, PCMU, PCMA, events at 8 and 48 kHz"
+        );
         assert!(ours.rtcp_mux());
         assert_eq!(ours.ptime(), Some(20));
         let c = base_config(&settings, ip, "0.0.0.0:0".parse().unwrap(), 0);
         assert_eq!((c.codec, c.payload_type), (CodecKind::Opus, 96));
         assert_eq!(c.no_media_timeout, Some(Duration::from_secs(30)));
-        let mut g711 = MediaSettings::default();
-        g711.codecs = vec![AudioCodec::Pcma];
-        g711.ptime_ms = 30;
+        let g711 = MediaSettings {
+            codecs: vec![AudioCodec::Pcma],
+            ptime_ms: 30,
+            ..MediaSettings::default()
+        };
         let c = base_config(&g711, ip, "0.0.0.0:0".parse().unwrap(), 0);
         assert_eq!((c.codec, c.payload_type), (CodecKind::Pcma, 8));
         assert_eq!(c.ptime, Duration::from_millis(30));

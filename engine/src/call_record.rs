@@ -85,7 +85,10 @@ impl CallState {
         self.recorded = true;
         if let Some(media) = &self.media {
             if let Some(report) = crate::call_media::report(media).await {
-                self.cdr.media(MediaSummary::from_session(&report.stats, &report.statistics));
+                self.cdr.media(MediaSummary::from_session(
+                    &report.stats,
+                    &report.statistics,
+                ));
             }
         }
         let record = self.cdr.snapshot(self.records.now_ms());

@@ -27,8 +27,7 @@ pub(crate) async fn initial(mut args: CallArgs, myself: &ActorRef<CallMsg>) -> C
         CallStart::Outgoing { mut config, target } => {
             let nowhere = SocketAddr::new(unspecified(args.local_ip), 0);
             let now_ms = args.records.now_ms();
-            let mut media_cfg =
-                base_config(&args.media_settings, args.local_ip, nowhere, now_ms);
+            let mut media_cfg = base_config(&args.media_settings, args.local_ip, nowhere, now_ms);
             media_cfg.held = !args.audio;
             let source = crate::call_media::source(args.audio_file.as_deref());
             let net = args.network.clone();
@@ -245,7 +244,8 @@ impl CallState {
             return false;
         };
         let now_ms = self.records.now_ms();
-        let Ok(config) = negotiated_config(&self.media_settings, self.local_ip, &negotiated, now_ms)
+        let Ok(config) =
+            negotiated_config(&self.media_settings, self.local_ip, &negotiated, now_ms)
         else {
             return false;
         };

@@ -285,11 +285,9 @@ impl CallState {
             InCallEvent::Unmuted => self.set_muted(false),
             InCallEvent::DtmfReceived(d) => self.emit("dtmf", Some(&d.to_string()), None),
             InCallEvent::Relocated => self.emit("relocated", None, None),
-            InCallEvent::MediaChanged(n) => {
-                if !self.apply_negotiated(&n) {
-                    let unusable = switchboard_actors::media::MediaEvent::Unusable;
-                    let _ = myself.cast(CallMsg::MediaEvent(unusable));
-                }
+            InCallEvent::MediaChanged(n) if !self.apply_negotiated(&n) => {
+                let unusable = switchboard_actors::media::MediaEvent::Unusable;
+                let _ = myself.cast(CallMsg::MediaEvent(unusable));
             }
             InCallEvent::Ended { reason, status } => {
                 self.emit_end(reason, status);

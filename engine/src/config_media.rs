@@ -109,7 +109,7 @@ impl MediaSettings {
         {
             return Err(invalid("media.codecs", "must not repeat a codec"));
         }
-        if !(10..=120).contains(&self.ptime_ms) || self.ptime_ms % 10 != 0 {
+        if !(10..=120).contains(&self.ptime_ms) || !self.ptime_ms.is_multiple_of(10) {
             return Err(invalid("media.ptime_ms", "must be 10..=120 in steps of 10"));
         }
         if !(6_000..=510_000).contains(&self.opus_bitrate) {
@@ -139,7 +139,8 @@ mod tests {
 
     #[test]
     fn each_bad_field_is_named() {
-        let cases: [(fn(&mut MediaSettings), &str); 5] = [
+        type Spoil = fn(&mut MediaSettings);
+        let cases: [(Spoil, &str); 5] = [
             (|m| m.codecs.clear(), "media.codecs"),
             (|m| m.codecs.push(AudioCodec::Opus), "media.codecs"),
             (|m| m.ptime_ms = 25, "media.ptime_ms"),

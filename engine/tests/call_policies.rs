@@ -307,7 +307,10 @@ async fn the_call_record_has_stamps_reason_codec_media_and_feedback() {
     assert_eq!(live.codec.as_deref(), Some("opus/48000"));
     let stats = call.statistics().await.unwrap().expect("media");
     assert_eq!(stats.codec, "opus");
-    assert!(stats.packets_received > 0 && stats.bytes_sent > 0, "{stats:?}");
+    assert!(
+        stats.packets_received > 0 && stats.bytes_sent > 0,
+        "{stats:?}"
+    );
     assert!(call.post_feedback(6, FeedbackIssue::Echo).await.is_err());
     call.post_feedback(4, FeedbackIssue::ChoppyAudio)
         .await
@@ -332,7 +335,10 @@ async fn the_call_record_has_stamps_reason_codec_media_and_feedback() {
         "{media:?}"
     );
     // Loopback: nothing lost, a few ms of jitter at most, a toll-quality estimate.
-    assert!(media.loss_pct < 1.0 && media.bytes_received > 0, "{media:?}");
+    assert!(
+        media.loss_pct < 1.0 && media.bytes_received > 0,
+        "{media:?}"
+    );
     assert!(media.jitter_ms.is_some_and(|j| j < 20.0), "{media:?}");
     assert!(media.mos.is_some_and(|m| m > 4.0), "{media:?}");
     assert_eq!(record.feedback.as_ref().map(|f| f.rating), Some(4));

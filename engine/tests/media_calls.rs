@@ -7,8 +7,8 @@ use futures::StreamExt;
 use std::net::SocketAddr;
 use std::time::Duration;
 use switchboard::{
-    Account, AccountConfig, DialOptions, Engine, EngineConfig, Event, EventStream,
-    MediaSettings, TransportKind,
+    Account, AccountConfig, DialOptions, Engine, EngineConfig, Event, EventStream, MediaSettings,
+    TransportKind,
 };
 use tokio::net::UdpSocket;
 
@@ -90,13 +90,19 @@ async fn opus_by_default_rtcp_on_the_next_port_and_statistics() {
     assert_eq!(report.codec, "opus");
     let rtcp = report.rtcp_local.expect("an RTCP socket");
     assert_eq!(rtcp.port(), report.local.port() + 1);
-    assert!(report.stats.rtcp > 0 && report.stats.rtcp_sent > 0, "{report:?}");
+    assert!(
+        report.stats.rtcp > 0 && report.stats.rtcp_sent > 0,
+        "{report:?}"
+    );
     call.hangup().await.unwrap();
     call_state(&mut a_events, "ended", 10).await;
     let record = a.call_history(&Default::default())[0].clone();
     assert_eq!(record.codec.as_deref(), Some("opus/48000"));
     let summary = record.media.expect("summary");
-    assert!(summary.rtt_ms.is_some() && summary.mos.is_some(), "{summary:?}");
+    assert!(
+        summary.rtt_ms.is_some() && summary.mos.is_some(),
+        "{summary:?}"
+    );
     a.shutdown().await.unwrap();
     b.shutdown().await.unwrap();
 }
@@ -172,7 +178,10 @@ async fn a_peer_that_sends_no_rtp_is_hung_up_with_no_media() {
     assert_eq!(record.end_reason.as_deref(), Some("no_media"));
     assert_eq!(record.codec.as_deref(), Some("PCMU/8000"));
     let media = record.media.expect("summary");
-    assert!(media.packets_sent > 50 && media.packets_received == 0, "{media:?}");
+    assert!(
+        media.packets_sent > 50 && media.packets_received == 0,
+        "{media:?}"
+    );
     // Our RTP went to the SDP's port all along.
     let mut rtp = [0u8; 2048];
     let (n, _) = silent.recv_from(&mut rtp).await.unwrap();

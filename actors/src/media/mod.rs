@@ -66,9 +66,9 @@ mod tests_path;
 #[cfg(test)]
 mod tests_receive;
 #[cfg(test)]
-mod tests_rtcp;
-#[cfg(test)]
 mod tests_reconfigure;
+#[cfg(test)]
+mod tests_rtcp;
 
 pub use config::{MediaConfig, DEFAULT_NO_MEDIA_TIMEOUT};
 pub use negotiated::UnusableCodec;

@@ -54,10 +54,7 @@ impl MediaConfig {
         self.telephone_event = n.telephone_event;
         self.rtcp_mux = n.rtcp_mux;
         self.rtcp_remote = Some(n.remote_rtcp);
-        self.held = matches!(
-            n.local_direction,
-            Direction::RecvOnly | Direction::Inactive
-        );
+        self.held = matches!(n.local_direction, Direction::RecvOnly | Direction::Inactive);
         let ours = u32::from(self.ptime_ms());
         let mut ptime = n.ptime.filter(|p| (10..=120).contains(p) && p % 10 == 0);
         if kind == CodecKind::Opus {
@@ -136,7 +133,9 @@ mod tests {
     #[test]
     fn opus_without_stereo_is_mono_and_odd_ptimes_fall_back() {
         let opus = PayloadFormat::opus(96, "");
-        let c = base().negotiated(&negotiated(opus, None, Some(30))).unwrap();
+        let c = base()
+            .negotiated(&negotiated(opus, None, Some(30)))
+            .unwrap();
         assert_eq!(c.channels, 1);
         assert_eq!(c.ptime, Duration::from_millis(20));
         let fmtp = Some("stereo=1");
@@ -148,11 +147,18 @@ mod tests {
     #[test]
     fn g711_by_name_and_unknown_codecs_refused() {
         let pcma = PayloadFormat::static_pt(8).unwrap();
-        let c = base().negotiated(&negotiated(pcma, None, Some(30))).unwrap();
-        assert_eq!((c.codec, c.law, c.payload_type), (CodecKind::Pcma, Law::A, 8));
+        let c = base()
+            .negotiated(&negotiated(pcma, None, Some(30)))
+            .unwrap();
+        assert_eq!(
+            (c.codec, c.law, c.payload_type),
+            (CodecKind::Pcma, Law::A, 8)
+        );
         assert_eq!(c.ptime, Duration::from_millis(30));
         let g722 = PayloadFormat::static_pt(9).unwrap();
-        let err = base().negotiated(&negotiated(g722, None, None)).unwrap_err();
+        let err = base()
+            .negotiated(&negotiated(g722, None, None))
+            .unwrap_err();
         assert_eq!(err.encoding, "G722");
     }
 

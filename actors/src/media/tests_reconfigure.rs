@@ -11,7 +11,11 @@ fn tone() -> Box<dyn AudioSource + Send> {
 }
 
 fn pcmu() -> MediaConfig {
-    MediaConfig::new(Law::Mu, tests::addr(tests::LOCAL), tests::addr(tests::LOCAL))
+    MediaConfig::new(
+        Law::Mu,
+        tests::addr(tests::LOCAL),
+        tests::addr(tests::LOCAL),
+    )
 }
 
 /// (payload type, sequence, timestamp, SSRC) of each RTP packet a sent.
@@ -21,7 +25,12 @@ fn sent_rtp(pair: &Pair) -> Vec<(u8, u16, u32, u32)> {
         .filter(|(_, b)| !switchboard_codecs::is_rtcp(b))
         .map(|(_, b)| {
             let p = parse(b).unwrap();
-            (p.payload_type(), p.sequence_number().into(), p.timestamp(), p.ssrc())
+            (
+                p.payload_type(),
+                p.sequence_number().into(),
+                p.timestamp(),
+                p.ssrc(),
+            )
         })
         .collect()
 }

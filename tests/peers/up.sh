@@ -5,7 +5,9 @@
 #              "<user>-pw" (kamailio/kamailio.cfg); INVITEs get a 407
 #   baresip  : user carol (BARESIP_USER) registered at that Kamailio, auto-answer,
 #              SIP udp/tcp 127.0.0.1:5090, control (ctrl_tcp, baresip/ctl.py)
-#              127.0.0.1:4444, RTP 20000-20099; run with LD_PRELOAD=lo-only.so
+#              127.0.0.1:4444, RTP 20000-20099; its sndfile module writes each
+#              call's decoded audio to $PEERS_RUN/baresip/recordings/dump-*-dec.wav
+#              (tests/tests/baresip_media.rs); run with LD_PRELOAD=lo-only.so
 #              (built here from lo-only.c) so that nothing binds outside loopback
 #   tests/peers/up.sh          start them (installs missing packages with apt-get, as root)
 #   tests/peers/down.sh        stop them, by the pids saved here
@@ -114,10 +116,11 @@ if [ ! -s "$RUN/lo-only.so" ] || [ "$HERE/lo-only.c" -nt "$RUN/lo-only.so" ]; th
   gcc -shared -fPIC -O2 -o "$RUN/lo-only.so" "$HERE/lo-only.c" -ldl
 fi
 BDIR=$RUN/baresip
-rm -rf "$BDIR"; mkdir -p "$BDIR"
+rm -rf "$BDIR"; mkdir -p "$BDIR/recordings"
 cp "$HERE/baresip/template/config" "$HERE/baresip/template/contacts" "$BDIR/"
 sed -i -e "s/^sip_listen.*/sip_listen\t\t127.0.0.1:$BPORT/" \
-       -e "s/^ctrl_tcp_listen.*/ctrl_tcp_listen\t\t127.0.0.1:$BCTRL/" "$BDIR/config"
+       -e "s/^ctrl_tcp_listen.*/ctrl_tcp_listen\t\t127.0.0.1:$BCTRL/" \
+       -e "s|^snd_path.*|snd_path\t\t$BDIR/recordings|" "$BDIR/config"
 printf '<sip:%s@127.0.0.1:5070;transport=udp>;auth_pass=%s;answermode=auto;regint=600;audio_codecs=opus/48000/2,PCMU/8000/1,PCMA/8000/1\n' \
   "$BUSER" "$BPASS" > "$BDIR/accounts"
 LD_PRELOAD=$RUN/lo-only.so setsid timeout -k 5 "$MAX" \

@@ -19,7 +19,6 @@ use switchboard_tests::baresip::{baresip, Baresip, BARESIP};
 use switchboard_tests::calls::{fresh_seed, rtp_both_ways, until_call, until_call_alive};
 use switchboard_tests::engine_side::{account, until_state};
 use switchboard_tests::peers::{kamailio, KAMAILIO};
-use tokio::sync::Mutex;
 
 const LIMIT: Duration = Duration::from_secs(10);
 
@@ -47,9 +46,6 @@ async fn info_engine(seed: u64) -> (Engine, EventStream, std::net::SocketAddr) {
         }
     }
 }
-
-/// baresip has one user and one call slot we rely on: the tests take turns.
-static BARESIP_TURN: Mutex<()> = Mutex::const_new(());
 
 /// An engine account `user` registered at Kamailio.
 async fn registered(engine: &Engine, events: &mut EventStream, user: &str) -> Account {
@@ -163,7 +159,7 @@ async fn full_call(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn engine_calls_baresip_through_kamailio() {
     let test = "engine_calls_baresip_through_kamailio";
-    let _turn = BARESIP_TURN.lock().await;
+    let _turn = switchboard_tests::turn::baresip_turn(test).await;
     let (Some(_kam), Some(bs)) = (kamailio(test), baresip(test)) else {
         return;
     };
@@ -179,7 +175,7 @@ async fn engine_calls_baresip_through_kamailio() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn engine_calls_baresip_directly() {
     let test = "engine_calls_baresip_directly";
-    let _turn = BARESIP_TURN.lock().await;
+    let _turn = switchboard_tests::turn::baresip_turn(test).await;
     let Some(bs) = baresip(test) else {
         return;
     };
@@ -206,7 +202,7 @@ async fn engine_calls_baresip_directly() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn baresip_calls_the_engine_through_kamailio() {
     let test = "baresip_calls_the_engine_through_kamailio";
-    let _turn = BARESIP_TURN.lock().await;
+    let _turn = switchboard_tests::turn::baresip_turn(test).await;
     let (Some(_kam), Some(bs)) = (kamailio(test), baresip(test)) else {
         return;
     };

@@ -48,6 +48,7 @@
 mod accessors;
 mod config;
 mod negotiated;
+mod packet_length;
 mod playout;
 mod receive;
 mod reconfigure;

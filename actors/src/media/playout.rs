@@ -19,7 +19,7 @@ impl MediaSession {
         let Some(mut next) = self.playout else {
             return;
         };
-        let ptime = self.config.ptime;
+        let ptime = self.slot();
         let mut played = 0;
         while next <= now && played < MAX_SLOTS {
             self.play_slot(self.elapsed(next));

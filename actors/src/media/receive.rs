@@ -67,6 +67,7 @@ impl MediaSession {
             self.stats.other_payload += 1;
             return;
         }
+        self.learn_packet_length(packet.ssrc, packet.sequence, packet.timestamp);
         self.jitter.push(
             elapsed,
             packet.sequence,

@@ -77,6 +77,7 @@ impl MediaSession {
         (self.up, self.down) = (up, down);
         self.pending.clear();
         self.jitter = jitter;
+        self.rx_length = Default::default();
         self.playout = None;
         self.dtmf_tx = dtmf_tx;
         self.dtmf_rx = DtmfReceiver::new(clock);

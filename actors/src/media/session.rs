@@ -78,6 +78,8 @@ pub struct MediaSession {
     pub(super) stats: MediaStats,
     /// Losses of the peer's earlier SSRCs (the receiver only counts the current one).
     pub(super) lost_before: i64,
+    /// The peer's packet length as learnt so far.
+    pub(super) rx_length: super::packet_length::PacketLength,
 }
 
 impl std::fmt::Debug for MediaSession {
@@ -174,6 +176,7 @@ impl MediaSession {
             outputs: VecDeque::new(),
             stats: MediaStats::default(),
             lost_before: 0,
+            rx_length: Default::default(),
         })
     }
 

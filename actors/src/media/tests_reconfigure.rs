@@ -114,3 +114,25 @@ fn a_new_remote_address_is_taken() {
     pair.input(false, Input::Reconfigure(Box::new(moved)));
     assert_eq!(pair.a.target(), Some("127.0.0.9:7000".parse().unwrap()));
 }
+
+/// A peer sending 30 ms packets to a session set for 20 ms (no `a=ptime` said so):
+/// after three packets the jitter buffer and the playout slots follow, and the audio
+/// is played, not concealed.
+#[test]
+fn the_peers_packet_length_is_learnt() {
+    let t0 = Instant::now(); // clock-ok: test code
+    let mut thirty = pcmu();
+    thirty.ptime = Duration::from_millis(30);
+    let mut pair = Pair::new(thirty, pcmu(), [tone(), tone()], 8000, t0);
+    pair.run_until(t0 + Duration::from_millis(3000));
+    let st = pair.b.stats();
+    assert!((98..=101).contains(&st.packets_received), "{st:?}");
+    assert_eq!(pair.b.jitter.config().frame_samples, 240);
+    assert!(st.frames_played >= 90, "{st:?}");
+    assert!(st.frames_concealed <= 3, "{st:?}");
+    let heard = pair.b_heard.0.lock().unwrap().len();
+    assert!(
+        (20_000..=24_200).contains(&heard),
+        "about 3 s at 8 kHz: {heard}"
+    );
+}

@@ -17,6 +17,7 @@ fn event(call_id: &str, caller: &Caller, state: &str, account: Option<String>) -
         by: None,
         early_media: None,
         account,
+        codec: None,
     }
 }
 

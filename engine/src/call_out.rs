@@ -216,6 +216,7 @@ impl CallState {
             by: by.map(str::to_owned),
             early_media,
             account: self.account.clone(),
+            codec: self.cdr.codec_name().map(str::to_owned),
         });
     }
 

@@ -211,6 +211,11 @@ impl CdrBuilder {
         self
     }
 
+    /// The negotiated codec so far.
+    pub fn codec_name(&self) -> Option<&str> {
+        self.record.codec.as_deref()
+    }
+
     /// Sets the negotiated codec (a re-INVITE may change it).
     pub fn codec(&mut self, codec: impl Into<String>) -> &mut Self {
         self.record.codec = Some(codec.into());

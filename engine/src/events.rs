@@ -202,6 +202,10 @@ pub enum Event {
         /// The account it came in on (pushed calls), when known.
         #[serde(skip_serializing_if = "Option::is_none")]
         account: Option<String>,
+        /// The negotiated codec (`opus/48000`, `PCMU/8000`), once the offer/answer
+        /// chose one (from `confirmed` on; a re-INVITE may change it).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        codec: Option<String>,
     },
     /// A call is over: its detail record (also kept in `Engine::call_history`).
     CallRecord {

@@ -35,8 +35,18 @@ async fn account(engine: &Engine, server: SocketAddr) -> Account {
     engine.add_account(cfg).await.unwrap()
 }
 
-/// The next `call` event with `state`: its call id and reason.
+/// The next `call` event with `state`: its call id and reason (and codec).
 async fn call_state(events: &mut EventStream, want: &str, secs: u64) -> (String, Option<String>) {
+    let (id, reason, _) = call_codec(events, want, secs).await;
+    (id, reason)
+}
+
+/// The next `call` event with `state`: its call id, reason and codec.
+async fn call_codec(
+    events: &mut EventStream,
+    want: &str,
+    secs: u64,
+) -> (String, Option<String>, Option<String>) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
     loop {
         let event = tokio::time::timeout_at(deadline, events.next())
@@ -47,11 +57,12 @@ async fn call_state(events: &mut EventStream, want: &str, secs: u64) -> (String,
             call_id,
             state,
             reason,
+            codec,
             ..
         } = event
         {
             if state == want {
-                return (call_id, reason);
+                return (call_id, reason, codec);
             }
         }
     }
@@ -70,7 +81,8 @@ async fn opus_by_default_rtcp_on_the_next_port_and_statistics() {
         .unwrap();
     let (id, _) = call_state(&mut b_events, "incoming", 10).await;
     b.answer_call(&id).await.unwrap();
-    call_state(&mut a_events, "confirmed", 10).await;
+    let (_, _, codec) = call_codec(&mut a_events, "confirmed", 10).await;
+    assert_eq!(codec.as_deref(), Some("opus/48000"), "the event names the codec");
     // The first RTCP report goes out within the RFC 3550 initial interval (≤ 3.75 s
     // with its randomisation); an RTT needs one report each way.
     let mut stats = None;

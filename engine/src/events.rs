@@ -415,6 +415,7 @@ mod tests {
             by: None,
             early_media: None,
             account: None,
+            codec: None,
         };
         assert_eq!(
             e.to_string(),

@@ -81,6 +81,8 @@ pub struct CallState {
     pub(crate) recorded: bool,
     /// Our media settings (codecs, most preferred first; ptime; no-media; DTMF).
     pub(crate) media_settings: crate::config::MediaSettings,
+    /// The embedder's microphone and speaker for the answer (`Call::answer_with`).
+    pub(crate) device: Option<crate::AudioDevice>,
     /// An outgoing call's INVITE machine, kept once the call is up: a 2xx from
     /// another fork gets its ACK and a BYE, a retransmitted 2xx its ACK again
     /// (RFC 3261 §13.2.2.4).

@@ -30,6 +30,9 @@ pub struct DialOptions {
     /// What we send: a 16-bit mono 8 kHz WAV file (then silence); a 440 Hz tone when
     /// `None`.
     pub audio_file: Option<PathBuf>,
+    /// The call's microphone and speaker ([`crate::AudioDevice`]); it replaces
+    /// `audio_file` and the tone, and receives what the call hears.
+    pub device: Option<crate::AudioDevice>,
 }
 
 impl DialOptions {
@@ -185,6 +188,7 @@ impl Engine {
             setup,
             audio: options.audio,
             audio_file: options.audio_file,
+            device: options.device,
         });
         let link = self.link();
         let id = link.ask(|reply| UaMsg::Dial { dial, reply }).await??;

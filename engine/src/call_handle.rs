@@ -99,6 +99,14 @@ impl Call {
         self.link.command(&self.id, CallCommand::Answer).await
     }
 
+    /// Answers the ringing incoming call with `device` as its microphone and speaker
+    /// (see [`crate::AudioDevice`]).
+    pub async fn answer_with(&self, device: crate::AudioDevice) -> Result<(), EngineError> {
+        let command = CallCommand::UseDevice(device);
+        self.link.command(&self.id, command).await?;
+        self.answer().await
+    }
+
     /// Rejects the ringing incoming call with `code` (4xx–6xx, e.g. 486 or 603;
     /// others send 603). The call ends `rejected`.
     pub async fn reject(&self, code: u16) -> Result<(), EngineError> {

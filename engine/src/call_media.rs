@@ -16,7 +16,7 @@ use std::time::Duration;
 use switchboard_actors::media::{MediaConfig, UnusableCodec};
 use switchboard_actors::sdp::{LocalMedia, Negotiated};
 use switchboard_actors::transport::net::Network;
-use switchboard_codecs::{AudioSource, CodecKind, NullSink, Tone, WavSource};
+use switchboard_codecs::{AudioSink, AudioSource, CodecKind, NullSink, Tone, WavSource};
 
 /// Seconds from the NTP epoch (1900) to the Unix epoch (1970).
 const NTP_UNIX_OFFSET: u64 = 2_208_988_800;
@@ -81,6 +81,17 @@ pub(crate) fn negotiated_config(
     base_config(settings, ip, n.remote, now_ms).negotiated(n)
 }
 
+/// A call's audio ends: the embedder's device when it gave one (and it is still
+/// free), else [`source`] and a sink that drops what is heard.
+pub(crate) fn ends(device: Option<&crate::AudioDevice>, file: Option<&std::path::Path>) -> Ends {
+    device
+        .and_then(crate::AudioDevice::take)
+        .unwrap_or_else(|| (source(file), Box::new(NullSink::new(8000))))
+}
+
+/// What a call sends and where what it hears goes.
+pub(crate) type Ends = (Box<dyn AudioSource + Send>, Box<dyn AudioSink + Send>);
+
 /// What a call sends: the WAV file when it has one (any rate, mono 16-bit; checked by
 /// `dial`; a file that went bad since sends the tone), else a 440 Hz tone.
 pub(crate) fn source(file: Option<&std::path::Path>) -> Box<dyn AudioSource + Send> {
@@ -100,7 +111,7 @@ pub(crate) fn source(file: Option<&std::path::Path>) -> Box<dyn AudioSource + Se
 pub(crate) async fn spawn_media(
     network: Arc<dyn Network>,
     config: MediaConfig,
-    source: Box<dyn AudioSource + Send>,
+    (source, sink): Ends,
     rng: &mut ChaCha8Rng,
     owner: &ActorRef<CallMsg>,
 ) -> Option<(ActorRef<MediaMsg>, SocketAddr)> {
@@ -110,7 +121,7 @@ pub(crate) async fn spawn_media(
         config,
         ports: None,
         source,
-        sink: Box::new(NullSink::new(8000)),
+        sink,
         rng: ChaCha8Rng::seed_from_u64(rng.next_u64()),
         notify: Arc::new(move |e| {
             let _ = to.cast(CallMsg::MediaEvent(e));

@@ -20,6 +20,8 @@ use switchboard_actors::transport::net::Network;
 pub enum CallCommand {
     /// Answer the ringing incoming call.
     Answer,
+    /// Use this microphone and speaker when the ringing call is answered.
+    UseDevice(crate::AudioDevice),
     /// Hang up (BYE; CANCEL while an outgoing call is not answered).
     Hangup,
     /// Put the peer on hold.
@@ -187,6 +189,8 @@ pub struct CallArgs {
     pub audio: bool,
     /// A WAV file to send instead of the tone.
     pub audio_file: Option<std::path::PathBuf>,
+    /// The embedder's microphone and speaker (replaces `audio_file`).
+    pub device: Option<crate::AudioDevice>,
     /// Where the call's record goes, and the clock that stamps it.
     pub records: crate::call_record::Records,
     /// Our media settings (codecs, most preferred first; ptime; no-media; DTMF).

@@ -29,9 +29,9 @@ pub(crate) async fn initial(mut args: CallArgs, myself: &ActorRef<CallMsg>) -> C
             let now_ms = args.records.now_ms();
             let mut media_cfg = base_config(&args.media_settings, args.local_ip, nowhere, now_ms);
             media_cfg.held = !args.audio;
-            let source = crate::call_media::source(args.audio_file.as_deref());
+            let ends = crate::call_media::ends(args.device.as_ref(), args.audio_file.as_deref());
             let net = args.network.clone();
-            let spawned = spawn_media(net, media_cfg, source, &mut args.rng, myself).await;
+            let spawned = spawn_media(net, media_cfg, ends, &mut args.rng, myself).await;
             let port = spawned.as_ref().map_or(0, |(_, local)| local.port());
             media = spawned.map(|(m, _)| m);
             let origin = Origin::new_session(&mut args.rng, "switchboard", args.local_ip);
@@ -105,6 +105,7 @@ pub(crate) async fn initial(mut args: CallArgs, myself: &ActorRef<CallMsg>) -> C
         remote_hold: false,
         records: args.records,
         media_settings: args.media_settings,
+        device: None,
         late: None,
         invite_cseq: 0,
         hangup_pending: false,
@@ -250,8 +251,9 @@ impl CallState {
             return false;
         };
         self.cdr.codec(codec_name(&negotiated));
-        let (net, source) = (self.network.clone(), crate::call_media::source(None));
-        let spawned = spawn_media(net, config, source, &mut self.rng, myself);
+        let ends = crate::call_media::ends(self.device.take().as_ref(), None);
+        let net = self.network.clone();
+        let spawned = spawn_media(net, config, ends, &mut self.rng, myself);
         let Some((media, local)) = spawned.await else {
             return false;
         };

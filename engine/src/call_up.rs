@@ -136,6 +136,10 @@ impl CallState {
         command: CallCommand,
     ) -> Result<(), EngineError> {
         let input = match (command, &self.machine) {
+            (CallCommand::UseDevice(device), Machine::In(_)) => {
+                self.device = Some(device);
+                return Ok(());
+            }
             (CallCommand::Answer, Machine::In(_)) => {
                 return match self.answer(myself).await {
                     true => Ok(()),

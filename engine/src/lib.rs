@@ -33,6 +33,7 @@
 
 pub mod account;
 pub mod account_handle;
+mod audio_device;
 pub mod call;
 mod call_api;
 mod call_events;
@@ -92,6 +93,7 @@ pub mod validate;
 
 pub use account::{AccountConfig, AccountError, AccountMode, KeepaliveMethod, PushSettings};
 pub use account_handle::Account;
+pub use audio_device::AudioDevice;
 pub use call::{CallSnapshot, Progress};
 pub use call_api::DialOptions;
 pub use call_handle::Call;

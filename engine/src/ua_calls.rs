@@ -203,6 +203,7 @@ impl Calls {
             silent,
             audio: true,
             audio_file: None,
+            device: None,
             records: self.records.clone(),
             media_settings: self.media_settings.clone(),
         };

@@ -89,6 +89,8 @@ pub struct DialRequest {
     pub(crate) audio: bool,
     /// A WAV file to send instead of the tone.
     pub(crate) audio_file: Option<std::path::PathBuf>,
+    /// The embedder's microphone and speaker.
+    pub(crate) device: Option<crate::AudioDevice>,
 }
 
 fn invalid(target: &str, reason: impl ToString) -> EngineError {
@@ -172,6 +174,7 @@ impl Calls {
             silent: false,
             audio: dial.audio,
             audio_file: dial.audio_file,
+            device: dial.device,
             records: self.records.clone(),
             media_settings: self.media_settings.clone(),
         };

@@ -132,7 +132,7 @@ pub enum Fate {
     Duplicate,
     /// Lost to the link's loss rate.
     Lost,
-    /// Dropped: the two hosts are partitioned.
+    /// Dropped: the two hosts are partitioned (or this direction is blocked one way).
     Partitioned,
     /// Dropped: a drop-all fault is active on a host.
     DroppedAll,
@@ -162,6 +162,20 @@ pub enum NetEvent {
         a: String,
         /// The other side.
         b: String,
+    },
+    /// Traffic from `from` to `to` is dropped, one way (the other direction flows).
+    Block {
+        /// The sending side whose packets are dropped.
+        from: String,
+        /// The side that no longer hears it.
+        to: String,
+    },
+    /// A one-way block from `from` to `to` ended.
+    Unblock {
+        /// The sending side.
+        from: String,
+        /// The receiving side.
+        to: String,
     },
     /// Traffic between `a` and `b` is held (queued, not dropped) until released.
     Hold {

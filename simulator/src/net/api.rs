@@ -54,6 +54,7 @@ impl SimNet {
             ips: BTreeMap::new(),
             links: BTreeMap::new(),
             partitions: Default::default(),
+            blocks: Default::default(),
             holds: BTreeMap::new(),
             drop_all: BTreeMap::new(),
             busy: BTreeMap::new(),
@@ -167,6 +168,21 @@ impl SimNet {
     pub fn heal(&self, a: &str, b: &str) -> Result<(), NetError> {
         self.two(a, b)?;
         self.shared.lock().heal(a, b);
+        Ok(())
+    }
+
+    /// Drops traffic from `from` to `to` (one way: the other direction flows) from now
+    /// until [`unblock`](Self::unblock).
+    pub fn block(&self, from: &str, to: &str) -> Result<(), NetError> {
+        self.two(from, to)?;
+        self.shared.lock().block(from, to);
+        Ok(())
+    }
+
+    /// Ends a one-way block.
+    pub fn unblock(&self, from: &str, to: &str) -> Result<(), NetError> {
+        self.two(from, to)?;
+        self.shared.lock().unblock(from, to);
         Ok(())
     }
 

@@ -1,4 +1,4 @@
-//! Faults, effective at the current (virtual) time: partitions, holds, drop-all,
+//! Faults, effective at the current (virtual) time: partitions, one-way blocks, holds, drop-all,
 //! handover to a new address, NAT rebinding. Each start and end is traced.
 
 use super::driver::Event;
@@ -29,6 +29,26 @@ impl State {
             self.net(NetEvent::Heal {
                 a: a.to_owned(),
                 b: b.to_owned(),
+            });
+        }
+    }
+
+    /// Traffic from `from` to `to` is dropped (one way) from now on.
+    pub fn block(&mut self, from: &str, to: &str) {
+        if self.blocks.insert((from.to_owned(), to.to_owned())) {
+            self.net(NetEvent::Block {
+                from: from.to_owned(),
+                to: to.to_owned(),
+            });
+        }
+    }
+
+    /// Ends a one-way block.
+    pub fn unblock(&mut self, from: &str, to: &str) {
+        if self.blocks.remove(&(from.to_owned(), to.to_owned())) {
+            self.net(NetEvent::Unblock {
+                from: from.to_owned(),
+                to: to.to_owned(),
             });
         }
     }

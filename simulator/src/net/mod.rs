@@ -1,7 +1,7 @@
 //! The virtual network: hosts with addresses, links with latency, jitter, loss,
-//! duplication, reordering and bandwidth, faults (partition, hold, drop-all, handover,
-//! NAT rebind), NATs, UDP and a reliable in-order TCP — all seeded and deterministic, on
-//! tokio's paused clock. The real engine runs on it through
+//! duplication, reordering and bandwidth, faults (partition, one-way block, hold,
+//! drop-all, handover, NAT rebind), NATs, UDP and a reliable in-order TCP — all seeded
+//! and deterministic, on tokio's paused clock. The real engine runs on it through
 //! [`Network`](switchboard_actors::transport::Network) ([`SimNet::network`]).
 //!
 //! Every timed thing (a packet's arrival, a retransmission, a fault's end, a NAT
@@ -124,6 +124,8 @@ pub enum NetError {
     SameHost(String),
 }
 
+#[cfg(test)]
+mod block_tests;
 #[cfg(test)]
 mod engine_tests;
 #[cfg(test)]

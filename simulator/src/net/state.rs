@@ -84,6 +84,8 @@ pub(crate) struct State {
     pub ips: BTreeMap<IpAddr, String>,
     pub links: BTreeMap<Pair, LinkConfig>,
     pub partitions: BTreeSet<Pair>,
+    /// One-way blocks: (from, to), traffic from `from` to `to` is dropped.
+    pub blocks: BTreeSet<(String, String)>,
     pub holds: BTreeMap<Pair, VecDeque<super::udp::Packet>>,
     pub drop_all: BTreeMap<String, Instant>,
     pub busy: BTreeMap<(String, String), Busy>,
@@ -141,10 +143,13 @@ impl State {
         self.host_of(ip).is_some()
     }
 
-    /// What blocks traffic between `a` and `b` now, if anything.
+    /// What blocks traffic from `a` to `b` now, if anything.
     pub fn blocked(&self, a: &str, b: &str, now: Instant) -> Option<Blocked> {
         let p = pair(a, b);
         if self.partitions.contains(&p) {
+            return Some(Blocked::Partitioned);
+        }
+        if self.blocks.iter().any(|(from, to)| from == a && to == b) {
             return Some(Blocked::Partitioned);
         }
         let dropping = |h: &str| self.drop_all.get(h).is_some_and(|until| *until > now);

@@ -61,7 +61,7 @@ fn describe(data: &[u8], udp: bool) -> Sip {
         };
     }
     if udp {
-        if let Some(summary) = rtp(data) {
+        if let Some(summary) = rtcp(data).or_else(|| rtp(data)) {
             return Sip {
                 summary,
                 ..Sip::default()
@@ -86,6 +86,29 @@ fn stun(data: &[u8]) -> Option<&'static str> {
         [0x01, 0x11] => "STUN binding error",
         _ => "STUN message",
     })
+}
+
+/// An RTCP packet (RFC 3550 §6, version 2) as `RTCP SR`, `RTCP RR`, … after its first
+/// (in a compound packet: leading) report. RFC 5761 §4 tells it from RTP on a shared
+/// port: the second byte of RTCP is its packet type, 192–223, where RTP would have the
+/// marker bit and payload type 64–95, which RTP avoids.
+fn rtcp(data: &[u8]) -> Option<String> {
+    let head = data.get(..8)?;
+    if head[0] >> 6 != 2 || !(192..=223).contains(&head[1]) {
+        return None;
+    }
+    let kind = match head[1] {
+        200 => "SR",
+        201 => "RR",
+        202 => "SDES",
+        203 => "BYE",
+        204 => "APP",
+        205 => "RTPFB",
+        206 => "PSFB",
+        207 => "XR",
+        other => return Some(format!("RTCP pt={other}")),
+    };
+    Some(format!("RTCP {kind}"))
 }
 
 /// An RTP packet (RFC 3550 §5.1: version 2, a 12-byte header) as `RTP pt=0`, with
@@ -203,5 +226,11 @@ mod tests {
         assert_eq!(describe(&rtp, true).summary, "RTP pt=0");
         rtp[1] = 8;
         assert_eq!(describe(&rtp, true).summary, "RTP pt=8");
+        rtp[1] = 0x80 | 72;
+        assert_eq!(describe(&rtp, true).summary, "RTCP SR", "pt 200 is RTCP");
+        rtp[1] = 201;
+        assert_eq!(describe(&rtp[..8], true).summary, "RTCP RR");
+        rtp[1] = 195;
+        assert_eq!(describe(&rtp, true).summary, "RTCP pt=195");
     }
 }

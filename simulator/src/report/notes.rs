@@ -79,6 +79,8 @@ fn net_text(event: &NetEvent, g: &Glyphs) -> String {
     match event {
         NetEvent::Partition { a, b } => format!("partition {a}|{b}"),
         NetEvent::Heal { a, b } => format!("heal {a}|{b}"),
+        NetEvent::Block { from, to: dst } => format!("block {from} {to} {dst}"),
+        NetEvent::Unblock { from, to: dst } => format!("unblock {from} {to} {dst}"),
         NetEvent::Hold { a, b } => format!("hold {a}|{b}"),
         NetEvent::Release { a, b } => format!("release {a}|{b}"),
         NetEvent::DropAll { host, for_us } => {

@@ -178,6 +178,21 @@ pub enum Fault {
         /// The two hosts.
         between: [String; 2],
     },
+    /// Drop traffic from one host to another, one way (the other direction flows; a
+    /// TCP connection's segments that way wait, and break after `tcp_timeout`).
+    Block {
+        /// The host whose packets are dropped.
+        from: String,
+        /// The host that stops hearing it.
+        to: String,
+    },
+    /// End a one-way block.
+    Unblock {
+        /// The sending host.
+        from: String,
+        /// The receiving host.
+        to: String,
+    },
     /// Queue (not drop) all traffic between two hosts until released.
     Hold {
         /// The two hosts.
@@ -218,6 +233,8 @@ impl Fault {
         match self {
             Fault::Partition { .. } => "partition",
             Fault::Heal { .. } => "heal",
+            Fault::Block { .. } => "block",
+            Fault::Unblock { .. } => "unblock",
             Fault::Hold { .. } => "hold",
             Fault::Release { .. } => "release",
             Fault::DropAll { .. } => "drop_all",
@@ -236,6 +253,9 @@ impl Fault {
             | Fault::Release { between }
             | Fault::SetLink(LinkOverride { between, .. }) => {
                 between.iter().map(String::as_str).collect()
+            }
+            Fault::Block { from, to } | Fault::Unblock { from, to } => {
+                vec![from.as_str(), to.as_str()]
             }
             Fault::DropAll { host, .. }
             | Fault::MoveHost { host, .. }

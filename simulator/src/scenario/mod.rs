@@ -25,6 +25,8 @@ mod tests;
 #[cfg(test)]
 mod tests_bad;
 #[cfg(test)]
+mod tests_media;
+#[cfg(test)]
 mod tests_registration;
 
 pub use actions::{Action, CellularState, Fault};
@@ -32,8 +34,8 @@ pub use errors::ScenarioError;
 pub use expect::{Check, Expect, ENGINE_STATES};
 pub use matcher::{Matcher, TRACE_KINDS};
 pub use schema::{
-    LinkOverride, LinkSpec, NatSpec, NetworkSpec, PeerSpec, Scenario, Step, StepWhat, TimerSpec,
-    UserSpec,
+    default_media, LinkOverride, LinkSpec, NatSpec, NetworkSpec, PeerSpec, Scenario, Step,
+    StepWhat, TimerSpec, UserSpec,
 };
 
 use errors::{field_at_line, line_col, parts_of, FieldPath};

@@ -126,6 +126,8 @@ pub(crate) struct RawUser {
     pub calls: Option<switchboard::CallsConfig>,
     #[serde(default)]
     pub network: Option<switchboard::NetworkSettings>,
+    #[serde(default)]
+    pub media: Option<Spanned<switchboard::MediaSettings>>,
 }
 
 /// `[[peer]]`: exactly one of the kind keys is set (checked in validation).

@@ -101,6 +101,19 @@ pub(crate) fn user(
             ));
         }
     }
+    if let Some(m) = &u.media {
+        let cfg = switchboard::EngineConfig {
+            media: m.get_ref().clone(),
+            ..Default::default()
+        };
+        if let Err(e) = cfg.validate() {
+            return Err(cx.invalid(
+                m.span(),
+                &at("user", i, "media"),
+                format!("user `{}`: {e}", u.name.get_ref()),
+            ));
+        }
+    }
     Ok(UserSpec {
         name: u.name.into_inner(),
         address,
@@ -110,6 +123,7 @@ pub(crate) fn user(
         account: u.account,
         calls: u.calls,
         network: u.network,
+        media: u.media.map(Spanned::into_inner),
         line,
     })
 }

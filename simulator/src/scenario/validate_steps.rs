@@ -232,6 +232,9 @@ fn fault_args(
         | Fault::Hold { between }
         | Fault::Release { between } => pair(cx, hosts, span, &path, between),
         Fault::SetLink(link) => pair(cx, hosts, span, &path, &link.between),
+        Fault::Block { from, to } | Fault::Unblock { from, to } => {
+            pair(cx, hosts, span, &path, &[from.clone(), to.clone()])
+        }
         Fault::DropAll { host, duration } => {
             on_network(cx, hosts, span.clone(), &path, host)?;
             if *duration == SimDuration::ZERO {

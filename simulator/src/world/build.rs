@@ -9,7 +9,7 @@ use super::signals::{deliver_app_signals, forward_events};
 use super::WorldError;
 use crate::net::{LinkConfig, NatConfig, SimNet};
 use crate::peers::{self, Peer, PeerCommand, PeerContext, PeerKind};
-use crate::scenario::{LinkSpec, Scenario};
+use crate::scenario::{default_media, LinkSpec, Scenario};
 use crate::trace::Trace;
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -122,6 +122,9 @@ impl World {
             if let Some(network) = user.network {
                 cfg.network = network;
             }
+            cfg.media = user.media.clone().unwrap_or_else(default_media);
+            cfg.validate()
+                .map_err(|e| fail(format!("user `{}` media: {e}", user.name)))?;
             if let Some(calls) = user.calls {
                 cfg.calls = calls;
                 cfg.validate()

@@ -210,6 +210,8 @@ pub(crate) fn apply(world: &World, fault: &Fault) {
     let result = match fault {
         Fault::Partition { between: [a, b] } => net.partition(a, b),
         Fault::Heal { between: [a, b] } => net.heal(a, b),
+        Fault::Block { from, to } => net.block(from, to),
+        Fault::Unblock { from, to } => net.unblock(from, to),
         Fault::Hold { between: [a, b] } => net.hold(a, b),
         Fault::Release { between: [a, b] } => net.release(a, b),
         Fault::DropAll { host, duration } => net.drop_all(host, duration.0),

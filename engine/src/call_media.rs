@@ -45,8 +45,9 @@ pub(crate) fn ntp_from_unix_ms(ms: u64) -> u64 {
 }
 
 /// The session before any answer: our first codec, receiving on `ip` (ephemeral
-/// port), sending to `remote`, with the configured ptime, Opus bitrate and no-media
-/// timeout; the SR clock starts at `now_ms` (Unix ms).
+/// port), sending to `remote`, with the configured ptime and Opus bitrate, no no-media
+/// timeout yet (a call arms it once answered: a ringing call may be silent); the SR
+/// clock starts at `now_ms` (Unix ms).
 pub(crate) fn base_config(
     settings: &MediaSettings,
     ip: IpAddr,
@@ -66,19 +67,25 @@ pub(crate) fn base_config(
         config.ptime = Duration::from_millis(u64::from(settings.ptime_ms));
     }
     config.opus.bitrate_bps = settings.opus_bitrate;
-    config.no_media_timeout = settings.no_media_timeout();
+    config.no_media_timeout = None;
     config.ntp_epoch = ntp_from_unix_ms(now_ms);
     config
 }
 
-/// The session `n` negotiated, on top of [`base_config`].
+/// The session `n` negotiated, on top of [`base_config`]; `answered`: with the
+/// no-media timeout (early media has none).
 pub(crate) fn negotiated_config(
     settings: &MediaSettings,
     ip: IpAddr,
     n: &Negotiated,
     now_ms: u64,
+    answered: bool,
 ) -> Result<MediaConfig, UnusableCodec> {
-    base_config(settings, ip, n.remote, now_ms).negotiated(n)
+    let mut base = base_config(settings, ip, n.remote, now_ms);
+    if answered {
+        base.no_media_timeout = settings.no_media_timeout();
+    }
+    base.negotiated(n)
 }
 
 /// A call's audio ends: the embedder's device when it gave one (and it is still
@@ -174,7 +181,7 @@ mod tests {
         assert_eq!(ours.ptime(), Some(20));
         let c = base_config(&settings, ip, "0.0.0.0:0".parse().unwrap(), 0);
         assert_eq!((c.codec, c.payload_type), (CodecKind::Opus, 96));
-        assert_eq!(c.no_media_timeout, Some(Duration::from_secs(30)));
+        assert_eq!(c.no_media_timeout, None, "armed once answered");
         let g711 = MediaSettings {
             codecs: vec![AudioCodec::Pcma],
             ptime_ms: 30,

@@ -30,11 +30,12 @@ impl CallState {
     }
 
     /// Gives the media session what `n` negotiated (codec, fmtp, ptime,
-    /// telephone-event, RTCP, address, the peer's hold) and records the codec; `false`
-    /// when the codec cannot be run.
-    pub(crate) fn apply_negotiated(&mut self, n: &Negotiated) -> bool {
+    /// telephone-event, RTCP, address, the peer's hold; the no-media timeout once
+    /// `answered`) and records the codec; `false` when the codec cannot be run.
+    pub(crate) fn apply_negotiated(&mut self, n: &Negotiated, answered: bool) -> bool {
         let now_ms = self.records.now_ms();
-        let config = match negotiated_config(&self.media_settings, self.local_ip, n, now_ms) {
+        let settings = &self.media_settings;
+        let config = match negotiated_config(settings, self.local_ip, n, now_ms, answered) {
             Ok(c) => c,
             Err(e) => {
                 tracing::warn!(error = %e, "negotiated media unusable");

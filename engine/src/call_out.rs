@@ -66,7 +66,7 @@ impl CallState {
                             .as_ref()
                             .and_then(|o| accept_answer(o, &sdp).ok());
                         if let Some(n) = n {
-                            self.apply_negotiated(&n);
+                            self.apply_negotiated(&n, false);
                         }
                     }
                     self.emit_with("ringing", None, Some(status), None, Some(early_media))
@@ -77,7 +77,7 @@ impl CallState {
                         _ => None,
                     };
                     if let Some(n) = &negotiated {
-                        if !self.apply_negotiated(n) {
+                        if !self.apply_negotiated(n, true) {
                             let unusable = switchboard_actors::media::MediaEvent::Unusable;
                             let _ = myself.cast(CallMsg::MediaEvent(unusable));
                         }

@@ -245,9 +245,13 @@ impl CallState {
             return false;
         };
         let now_ms = self.records.now_ms();
-        let Ok(config) =
-            negotiated_config(&self.media_settings, self.local_ip, &negotiated, now_ms)
-        else {
+        let Ok(config) = negotiated_config(
+            &self.media_settings,
+            self.local_ip,
+            &negotiated,
+            now_ms,
+            true,
+        ) else {
             return false;
         };
         self.cdr.codec(codec_name(&negotiated));

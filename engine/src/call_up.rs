@@ -289,7 +289,7 @@ impl CallState {
             InCallEvent::Unmuted => self.set_muted(false),
             InCallEvent::DtmfReceived(d) => self.emit("dtmf", Some(&d.to_string()), None),
             InCallEvent::Relocated => self.emit("relocated", None, None),
-            InCallEvent::MediaChanged(n) if !self.apply_negotiated(&n) => {
+            InCallEvent::MediaChanged(n) if !self.apply_negotiated(&n, true) => {
                 let unusable = switchboard_actors::media::MediaEvent::Unusable;
                 let _ = myself.cast(CallMsg::MediaEvent(unusable));
             }

@@ -7,14 +7,20 @@
 use super::session::{codecs, MediaSession};
 use super::{MediaConfig, MediaError, MediaEvent};
 use switchboard_codecs::{DtmfReceiver, DtmfSender, JitterBuffer, Resampler};
+use tokio::time::Instant;
 
 impl MediaSession {
     /// Takes `new`'s negotiated fields (codec, law, payload type, ptime, channels,
-    /// Opus settings, telephone-event, RTCP mux and address, remote); the rest of
-    /// `new` (local address, CNAME, jitter bounds, timeouts) is ignored. When the codec
+    /// Opus settings, telephone-event, RTCP mux and address, remote) and its
+    /// no-media timeout (a changed one counts from `now`: a call arms it once
+    /// answered); the rest of `new` (local address, CNAME, jitter bounds) is ignored. When the codec
     /// part cannot be built the session keeps its old codec and reports
     /// [`MediaEvent::Unusable`].
-    pub(super) fn reconfigure(&mut self, new: MediaConfig) {
+    pub(super) fn reconfigure(&mut self, now: Instant, new: MediaConfig) {
+        if new.no_media_timeout != self.config.no_media_timeout {
+            self.config.no_media_timeout = new.no_media_timeout;
+            self.last_media = self.elapsed(now);
+        }
         if new.remote != self.config.remote {
             self.config.remote = new.remote;
             self.latch = None;

@@ -148,7 +148,7 @@ impl MediaSession {
 
     /// Switches to PCMU or PCMA with its static payload type (mono, same ptime and
     /// telephone-event): [`reconfigure`](Self::reconfigure) does the work.
-    pub(super) fn set_law(&mut self, law: Law) {
+    pub(super) fn set_law(&mut self, now: Instant, law: Law) {
         let mut config = self.config.clone();
         config.law = law;
         config.codec = match law {
@@ -157,7 +157,7 @@ impl MediaSession {
         };
         config.payload_type = law.payload_type();
         config.channels = 1;
-        self.reconfigure(config);
+        self.reconfigure(now, config);
     }
 
     /// Queues digits as telephone-events, or reports why not.

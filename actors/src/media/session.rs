@@ -240,8 +240,8 @@ impl MediaSession {
                     self.latch = None;
                 }
             }
-            Input::SetLaw(law) => self.set_law(law),
-            Input::Reconfigure(config) => self.reconfigure(*config),
+            Input::SetLaw(law) => self.set_law(now, law),
+            Input::Reconfigure(config) => self.reconfigure(now, *config),
             Input::SendDtmf {
                 digits,
                 duration_ms,

@@ -92,6 +92,14 @@ pub enum CodecError {
         /// The rejected count.
         channels: u16,
     },
+    /// A PCM rate the codec cannot decode to.
+    #[error("{kind:?} cannot decode to {rate} Hz")]
+    SampleRate {
+        /// The codec.
+        kind: CodecKind,
+        /// The rejected rate.
+        rate: u32,
+    },
     /// The PCM handed to an encoder is not one frame.
     #[error("expected {expected} samples, got {found}")]
     FrameLength {
@@ -179,8 +187,21 @@ pub fn encoder(kind: CodecKind, params: &CodecParams) -> Result<Box<dyn AudioEnc
 }
 
 /// A decoder of `kind` producing `channels` channels (1 for G.711; 1 or 2
-/// for Opus).
+/// for Opus) at the codec's rate.
 pub fn decoder(kind: CodecKind, channels: u16) -> Result<Box<dyn AudioDecoder>, CodecError> {
+    decoder_at(kind, channels, kind.clock_rate())
+}
+
+/// [`decoder`] producing `rate` Hz: Opus decodes to 8, 12, 16, 24 or 48 kHz
+/// ([`crate::opus::opus_rate_for`] picks one for a sink); G.711 is 8 kHz only.
+pub fn decoder_at(
+    kind: CodecKind,
+    channels: u16,
+    rate: u32,
+) -> Result<Box<dyn AudioDecoder>, CodecError> {
+    if kind.law().is_some() && rate != G711_RATE {
+        return Err(CodecError::SampleRate { kind, rate });
+    }
     match kind.law() {
         Some(_) if channels != 1 => Err(CodecError::Channels { kind, channels }),
         Some(law) => Ok(Box::new(G711Dec {
@@ -189,7 +210,7 @@ pub fn decoder(kind: CodecKind, channels: u16) -> Result<Box<dyn AudioDecoder>, 
             repeated: false,
         })),
         None if !matches!(channels, 1 | 2) => Err(CodecError::Channels { kind, channels }),
-        None => Ok(Box::new(OpusDecoder::new(channels)?)),
+        None => Ok(Box::new(OpusDecoder::with_rate(channels, rate)?)),
     }
 }
 

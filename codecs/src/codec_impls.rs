@@ -4,7 +4,7 @@
 use super::{AudioDecoder, AudioEncoder, CodecError, CodecKind};
 use crate::g711::Law;
 use crate::g711_stream::{G711Decoder, G711Encoder, SAMPLE_RATE as G711_RATE};
-use crate::opus::{OpusDecoder, OpusEncoder, OPUS_CLOCK_RATE};
+use crate::opus::{OpusDecoder, OpusEncoder};
 
 fn g711_kind(law: Law) -> CodecKind {
     match law {
@@ -94,7 +94,7 @@ impl AudioEncoder for OpusEncoder {
         CodecKind::Opus
     }
     fn sample_rate(&self) -> u32 {
-        OPUS_CLOCK_RATE
+        self.config().sample_rate
     }
     fn channels(&self) -> u16 {
         self.config().channels
@@ -106,7 +106,7 @@ impl AudioEncoder for OpusEncoder {
         Ok(OpusEncoder::encode(self, pcm)?)
     }
     fn rtp_timestamp_step(&self) -> u32 {
-        OpusEncoder::frame_samples(self) as u32
+        self.config().rtp_step()
     }
 }
 
@@ -115,7 +115,7 @@ impl AudioDecoder for OpusDecoder {
         CodecKind::Opus
     }
     fn sample_rate(&self) -> u32 {
-        OPUS_CLOCK_RATE
+        OpusDecoder::sample_rate(self)
     }
     fn channels(&self) -> u16 {
         OpusDecoder::channels(self)

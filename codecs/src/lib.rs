@@ -25,6 +25,8 @@ pub mod g711_stream;
 mod g711_tests;
 pub mod jitter;
 pub mod opus;
+#[cfg(test)]
+mod opus_rate_tests;
 mod opus_fmtp;
 pub mod quality;
 pub mod resample;
@@ -39,14 +41,18 @@ pub mod sink;
 pub mod source;
 pub mod wav;
 
-pub use codec::{decoder, encoder, AudioDecoder, AudioEncoder, CodecError, CodecKind, CodecParams};
+pub use codec::{
+    decoder, decoder_at, encoder, AudioDecoder, AudioEncoder, CodecError, CodecKind, CodecParams,
+};
 pub use emodel::{delay_impairment, effective_ie, mos_from_r, r_factor, CodecImpairment};
 pub use g711::Law;
 pub use g711_stream::{
     G711Decoder, G711Encoder, G711Sender, StreamError, FRAME_SAMPLES, SAMPLE_RATE,
 };
 pub use jitter::{JitterBuffer, JitterConfig, JitterConfigError, JitterStats, Playout};
-pub use opus::{OpusConfig, OpusDecoder, OpusEncoder, OpusError, OpusFmtp, OPUS_CLOCK_RATE};
+pub use opus::{
+    opus_rate_for, OpusConfig, OpusDecoder, OpusEncoder, OpusError, OpusFmtp, OPUS_CLOCK_RATE,
+};
 pub use quality::{CallStatistics, MediaCounters};
 pub use resample::{ResampleError, Resampler};
 pub use rtcp::{is_rtcp, RtcpError, RtcpEvent, RtcpSession, StreamStats};

@@ -71,6 +71,11 @@ pub struct OpusConfig {
     pub expected_loss_pct: u8,
     /// Frame duration: 10, 20, 40 or 60 ms (default 20).
     pub frame_ms: u16,
+    /// The PCM rate the encoder takes: 8, 12, 16, 24 or 48 kHz (default 48 000).
+    /// Below 48 kHz libopus codes only that band (narrowband SILK for 8 kHz): the
+    /// right, and much cheaper, choice for a source that has no more. The RTP clock
+    /// stays 48 kHz (RFC 7587 §4.1).
+    pub sample_rate: u32,
 }
 
 impl Default for OpusConfig {
@@ -82,8 +87,37 @@ impl Default for OpusConfig {
             dtx: false,
             expected_loss_pct: 10,
             frame_ms: 20,
+            sample_rate: OPUS_CLOCK_RATE,
         }
     }
+}
+
+/// The PCM rates libopus encodes from and decodes to.
+pub const OPUS_PCM_RATES: [u32; 5] = [8_000, 12_000, 16_000, 24_000, 48_000];
+
+/// The lowest Opus PCM rate that keeps all of a `hz` signal (48 kHz above 24 kHz).
+pub fn opus_rate_for(hz: u32) -> u32 {
+    OPUS_PCM_RATES
+        .into_iter()
+        .find(|r| *r >= hz)
+        .unwrap_or(OPUS_CLOCK_RATE)
+}
+
+fn sample_rate_of(hz: u32) -> Result<SampleRate, OpusError> {
+    Ok(match hz {
+        8_000 => SampleRate::Hz8000,
+        12_000 => SampleRate::Hz12000,
+        16_000 => SampleRate::Hz16000,
+        24_000 => SampleRate::Hz24000,
+        48_000 => SampleRate::Hz48000,
+        _ => {
+            return Err(OpusError::Config {
+                field: "sample_rate",
+                value: hz,
+                expected: "8000, 12000, 16000, 24000 or 48000",
+            })
+        }
+    })
 }
 
 impl OpusConfig {
@@ -112,12 +146,18 @@ impl OpusConfig {
         if !matches!(self.frame_ms, 10 | 20 | 40 | 60) {
             return bad("frame_ms", self.frame_ms.into(), "10, 20, 40 or 60");
         }
+        sample_rate_of(self.sample_rate)?;
         Ok(())
     }
 
-    /// Samples per channel in one frame (960 for 20 ms).
+    /// PCM samples per channel in one frame (960 for 20 ms at 48 kHz, 160 at 8 kHz).
     pub fn frame_samples(&self) -> usize {
-        usize::from(self.frame_ms) * SAMPLES_PER_MS
+        usize::from(self.frame_ms) * (self.sample_rate as usize / 1000)
+    }
+
+    /// RTP timestamp units (48 kHz) of one frame: 960 for 20 ms.
+    pub fn rtp_step(&self) -> u32 {
+        u32::from(self.frame_ms) * (OPUS_CLOCK_RATE / 1000)
     }
 }
 
@@ -153,7 +193,8 @@ impl OpusEncoder {
     pub fn new(config: &OpusConfig) -> Result<Self, OpusError> {
         config.validate()?;
         let channels = channels_of(config.channels)?;
-        let mut inner = Encoder::new(SampleRate::Hz48000, channels, Application::Voip)?;
+        let rate = sample_rate_of(config.sample_rate)?;
+        let mut inner = Encoder::new(rate, channels, Application::Voip)?;
         inner.set_signal(audiopus::Signal::Voice)?;
         let mut encoder = OpusEncoder {
             inner,
@@ -243,25 +284,45 @@ impl OpusEncoder {
     }
 }
 
-/// Turns Opus packets back into interleaved 48 kHz PCM.
+/// Turns Opus packets back into interleaved PCM (48 kHz, or a lower Opus rate).
 #[derive(Debug)]
 pub struct OpusDecoder {
     inner: Decoder,
     channels: usize,
+    rate: u32,
     buf: Vec<i16>,
 }
 
 impl OpusDecoder {
-    /// A decoder producing `channels` (1 or 2) channels, whatever the
+    /// A decoder producing `channels` (1 or 2) channels at 48 kHz, whatever the
     /// packets carry (libopus up- or down-mixes).
     pub fn new(channels: u16) -> Result<Self, OpusError> {
-        let inner = Decoder::new(SampleRate::Hz48000, channels_of(channels)?)?;
+        Self::with_rate(channels, OPUS_CLOCK_RATE)
+    }
+
+    /// A decoder producing `channels` channels at `rate` (8, 12, 16, 24 or 48 kHz:
+    /// libopus decodes straight to it, cheaper than decoding 48 kHz and resampling).
+    /// Sample counts below (`conceal`, `decode_fec`) are at this rate.
+    pub fn with_rate(channels: u16, rate: u32) -> Result<Self, OpusError> {
+        let inner = Decoder::new(sample_rate_of(rate)?, channels_of(channels)?)?;
         let channels = usize::from(channels);
         Ok(OpusDecoder {
             inner,
             channels,
+            rate,
             buf: vec![0; MAX_FRAME_SAMPLES * channels],
         })
+    }
+
+    /// The output rate.
+    pub fn sample_rate(&self) -> u32 {
+        self.rate
+    }
+
+    /// 2.5 ms and 120 ms in samples at the output rate.
+    fn granule_and_max(&self) -> (usize, usize) {
+        let per_ms = self.rate as usize / 1000;
+        (per_ms * 5 / 2, per_ms * 120)
     }
 
     /// Output channels.
@@ -291,7 +352,8 @@ impl OpusDecoder {
         let mut out = Vec::with_capacity(want);
         while out.len() < want {
             let left = (want - out.len()) / self.channels;
-            let step = (left.div_ceil(PLC_GRANULE) * PLC_GRANULE).min(MAX_FRAME_SAMPLES);
+            let (granule, max) = self.granule_and_max();
+            let step = (left.div_ceil(granule) * granule).min(max);
             let keep = step.min(left);
             let buf = &mut self.buf[..step * self.channels];
             let got = match self.inner.decode(None::<&[u8]>, buf, false) {
@@ -316,13 +378,14 @@ impl OpusDecoder {
         if next_payload.is_empty() {
             return Err(OpusError::EmptyPayload);
         }
+        let (granule, max) = self.granule_and_max();
         if samples_per_channel == 0
-            || !samples_per_channel.is_multiple_of(PLC_GRANULE)
-            || samples_per_channel > MAX_FRAME_SAMPLES
+            || !samples_per_channel.is_multiple_of(granule)
+            || samples_per_channel > max
         {
-            let expected = samples_per_channel.div_ceil(PLC_GRANULE).max(1) * PLC_GRANULE;
+            let expected = samples_per_channel.div_ceil(granule).max(1) * granule;
             return Err(OpusError::FrameLength {
-                expected: expected.min(MAX_FRAME_SAMPLES),
+                expected: expected.min(max),
                 found: samples_per_channel,
             });
         }

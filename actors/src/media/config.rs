@@ -26,7 +26,7 @@ pub struct MediaConfig {
     /// Packetisation time: whole milliseconds, 10 to 120 (Opus: 10, 20, 40 or 60).
     pub ptime: Duration,
     /// Channels we encode: 1, or 2 for stereo Opus (the mono source is duplicated).
-    /// Opus is always decoded as stereo (`opus/48000/2`, RFC 7587 §7) and mixed down to
+    /// Opus is decoded to mono (libopus mixes a stereo stream down, RFC 7587 §7) for
     /// the mono sink.
     pub channels: u16,
     /// Opus encoder settings (`channels` and `frame_ms` come from the fields above).

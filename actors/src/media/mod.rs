@@ -17,8 +17,10 @@
 //!                                         RR/SR still sent, still receiving and playing
 //! ```
 //!
-//! - Sending: each ptime one frame is read from the source (any rate: resampled to the
-//!   codec's 8 or 48 kHz, duplicated for stereo Opus), encoded through the codec trait
+//! - Sending: each ptime one frame is read from the source (any rate: resampled to
+//!   G.711's 8 kHz, or to the lowest Opus PCM rate keeping the source's band — an 8 kHz
+//!   source is coded as narrowband Opus, still on the 48 kHz RTP clock — duplicated for
+//!   stereo Opus), encoded through the codec trait
 //!   objects and packetised; while a telephone-event plays its packets replace audio
 //!   (same SSRC and sequence, the source keeps advancing).
 //! - Receiving: symmetric RTP latching (RFC 4961) as before; audio packets go into the
@@ -26,8 +28,9 @@
 //!   started by the first packet and kept running while packets come (stopped 1 s after
 //!   the buffer went quiet, so a silent call costs no wake-ups): `Frame` is decoded,
 //!   `Missing` is recovered from the next packet's Opus FEC or concealed, `Empty` plays
-//!   silence. Opus is decoded as stereo and mixed down; everything is resampled to the
-//!   sink's rate.
+//!   silence. Opus is decoded to mono (libopus mixes a stereo stream down) at the
+//!   lowest Opus rate keeping the sink's band; everything is resampled to the sink's
+//!   rate. The slot follows the peer's packet length, learnt from its timestamps.
 //! - RTCP: SR/RR + SDES at the RFC 3550 §6.3 interval, sent to the RTP target when
 //!   `rtcp_mux`, else to `rtcp_remote` or the target's port + 1 (a shell with a separate
 //!   RTCP socket tells them apart with [`switchboard_codecs::is_rtcp`]). The SR's NTP time

@@ -40,7 +40,10 @@ impl MediaSession {
 
     /// One slot at session time `at`: what the jitter buffer says, decoded to PCM.
     fn play_slot(&mut self, at: Duration) {
-        let step = self.jitter.config().frame_samples as usize;
+        // The slot in the decoder's samples (Opus decodes below its 48 kHz clock).
+        let c = self.jitter.config();
+        let rate = u64::from(self.decoder.sample_rate());
+        let step = (u64::from(c.frame_samples) * rate / u64::from(c.clock_rate.max(1))) as usize;
         let pcm = match self.jitter.pop(at) {
             Playout::Frame { payload, .. } => match self.decoder.decode(&payload) {
                 Ok(pcm) => {

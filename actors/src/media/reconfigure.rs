@@ -56,9 +56,9 @@ impl MediaSession {
         if !(10..=120).contains(&ms) {
             return Err(MediaError::Ptime(config.ptime));
         }
-        let (encoder, decoder) = codecs(&config)?;
-        let rate = |what, found| MediaError::SampleRate { what, found };
         let (src_rate, sink_rate) = (self.up.from_hz(), self.sink.sample_rate());
+        let (encoder, decoder) = codecs(&config, src_rate, sink_rate)?;
+        let rate = |what, found| MediaError::SampleRate { what, found };
         let up = Resampler::new(src_rate, encoder.sample_rate(), 1)
             .map_err(|_| rate("source", src_rate))?;
         let down = Resampler::new(decoder.sample_rate(), sink_rate, 1)

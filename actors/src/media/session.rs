@@ -8,9 +8,9 @@ use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::time::Duration;
 use switchboard_codecs::{
-    decoder, encoder, AudioDecoder, AudioEncoder, AudioSink, AudioSource, CodecError, CodecKind,
-    CodecParams, DtmfReceiver, DtmfSender, JitterBuffer, Muted, Resampler, RtcpSession,
-    RtpReceiver, RtpSender,
+    decoder_at, encoder, opus_rate_for, AudioDecoder, AudioEncoder, AudioSink, AudioSource,
+    CodecError, CodecKind, CodecParams, DtmfReceiver, DtmfSender, JitterBuffer, Muted, Resampler,
+    RtcpSession, RtpReceiver, RtpSender,
 };
 use tokio::time::Instant;
 
@@ -97,8 +97,15 @@ impl std::fmt::Debug for MediaSession {
 /// An encoder and a decoder.
 pub(super) type Codecs = (Box<dyn AudioEncoder>, Box<dyn AudioDecoder>);
 
-/// The encoder and decoder of `config` (Opus is decoded as stereo, RFC 7587 §7).
-pub(super) fn codecs(config: &MediaConfig) -> Result<Codecs, MediaError> {
+/// The encoder and decoder of `config` for a source at `src_rate` and a (mono) sink at
+/// `sink_rate`: Opus encodes from and decodes to the lowest Opus rate that keeps the
+/// source's and the sink's band (an 8 kHz phone path costs narrowband, not fullband),
+/// and decodes to mono (libopus mixes a stereo stream down).
+pub(super) fn codecs(
+    config: &MediaConfig,
+    src_rate: u32,
+    sink_rate: u32,
+) -> Result<Codecs, MediaError> {
     let kind = config.codec;
     if kind != CodecKind::Opus && config.channels != 1 {
         let channels = config.channels;
@@ -108,8 +115,12 @@ pub(super) fn codecs(config: &MediaConfig) -> Result<Codecs, MediaError> {
     params.ptime_ms = config.ptime_ms();
     params.opus = config.opus;
     params.opus.channels = config.channels;
-    let dec_channels = if kind == CodecKind::Opus { 2 } else { 1 };
-    Ok((encoder(kind, &params)?, decoder(kind, dec_channels)?))
+    let (enc_rate, dec_rate) = match kind {
+        CodecKind::Opus => (opus_rate_for(src_rate), opus_rate_for(sink_rate)),
+        _ => (kind.clock_rate(), kind.clock_rate()),
+    };
+    params.opus.sample_rate = enc_rate;
+    Ok((encoder(kind, &params)?, decoder_at(kind, 1, dec_rate)?))
 }
 
 impl MediaSession {
@@ -128,9 +139,9 @@ impl MediaSession {
         }
         let rtp = RtpSender::new(config.payload_type, &mut rng)
             .map_err(|_| MediaError::PayloadType(config.payload_type))?;
-        let (encoder, decoder) = codecs(&config)?;
-        let rate = |what, found| MediaError::SampleRate { what, found };
         let (src_rate, sink_rate) = (source.sample_rate(), sink.sample_rate());
+        let (encoder, decoder) = codecs(&config, src_rate, sink_rate)?;
+        let rate = |what, found| MediaError::SampleRate { what, found };
         let up = Resampler::new(src_rate, encoder.sample_rate(), 1)
             .map_err(|_| rate("source", src_rate))?;
         let down = Resampler::new(decoder.sample_rate(), sink_rate, 1)

@@ -25,9 +25,9 @@ pub mod g711_stream;
 mod g711_tests;
 pub mod jitter;
 pub mod opus;
+mod opus_fmtp;
 #[cfg(test)]
 mod opus_rate_tests;
-mod opus_fmtp;
 pub mod quality;
 pub mod resample;
 pub mod rtcp;

@@ -22,14 +22,22 @@ fn an_8_khz_voice_goes_through_narrowband_and_comes_back() {
     };
     let mut enc = OpusEncoder::new(&config).unwrap();
     assert_eq!(enc.frame_samples(), 160);
-    assert_eq!(config.rtp_step(), 960, "the RTP clock is 48 kHz whatever the PCM rate");
+    assert_eq!(
+        config.rtp_step(),
+        960,
+        "the RTP clock is 48 kHz whatever the PCM rate"
+    );
     let mut dec = OpusDecoder::with_rate(1, 8_000).unwrap();
     let input = voice_like(7, 8_000, 2.0);
     let mut output = Vec::new();
     for frame in input.chunks_exact(160) {
         let packet = enc.encode(frame).unwrap();
         // TOC byte (RFC 6716 §3.1): configs 0-3 are SILK narrowband.
-        assert!(packet[0] >> 3 <= 3, "narrowband SILK, config {}", packet[0] >> 3);
+        assert!(
+            packet[0] >> 3 <= 3,
+            "narrowband SILK, config {}",
+            packet[0] >> 3
+        );
         output.extend(dec.decode(&packet).unwrap());
     }
     assert_eq!(output.len(), input.len());
@@ -59,6 +67,9 @@ fn a_48_khz_stream_decodes_to_16_khz_mono_and_g711_stays_at_8() {
     };
     assert!(matches!(
         OpusEncoder::new(&bad),
-        Err(OpusError::Config { field: "sample_rate", .. })
+        Err(OpusError::Config {
+            field: "sample_rate",
+            ..
+        })
     ));
 }

@@ -218,13 +218,25 @@ impl CallState {
                 EstablishedOutput::SendRequest(r) => self.send_request(r),
                 EstablishedOutput::SendAck(r) => self.send_ack(r),
                 EstablishedOutput::SendResponse { to, response } => {
-                    let id = to.cseq().ok().and_then(|c| self.server_txs.remove(&c.seq));
+                    // A 2xx to a re-INVITE is retransmitted until the ACK, through its
+                    // transaction (RFC 6026 Accepted state): keep the id for those.
+                    let again = to.method == Method::Invite && response.status.is_success();
+                    let seq = to.cseq().ok().map(|c| c.seq);
+                    let id = match seq {
+                        Some(seq) if again => self.server_txs.get(&seq).copied(),
+                        Some(seq) => self.server_txs.remove(&seq),
+                        None => None,
+                    };
                     if let Some(id) = id {
                         let response = *response;
                         let _ = self.layer.cast(LayerMsg::SendResponse { id, response });
                     }
                 }
                 EstablishedOutput::Event(e) => self.in_call(myself, e),
+                EstablishedOutput::AbandonReinvite => {
+                    let call_id = self.call_id.clone();
+                    let _ = self.ua.cast(crate::ua::UaMsg::AbandonInvite { call_id });
+                }
                 _ => {}
             }
         }

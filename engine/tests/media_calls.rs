@@ -281,6 +281,7 @@ async fn device_ends_carry_the_calls_audio_both_ways() {
     let n = rec.read(&mut b_heard);
     b_heard.truncate(n);
     let b_corr = heard_as(&a_sent, &b_heard);
+    eprintln!("correlation: A heard {a_heard:.3}, B recorded {b_corr:.3}");
     assert!(b_corr > 0.6, "B's recording ({n} samples): {b_corr}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

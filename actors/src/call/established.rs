@@ -239,6 +239,14 @@ impl EstablishedCall {
         &self.local_sdp
     }
 
+    /// Forgets every request of ours, giving up a re-INVITE still out.
+    pub(super) fn forget_sent(&mut self) {
+        if self.reinvite_pending() {
+            self.out.push_back(EstablishedOutput::AbandonReinvite);
+        }
+        self.sent.clear();
+    }
+
     /// Whether a re-INVITE of ours is out.
     pub fn reinvite_pending(&self) -> bool {
         (self.sent.values()).any(|(s, _)| matches!(s, Sent::Reinvite { .. }))
@@ -264,7 +272,7 @@ impl EstablishedCall {
         }
         self.phase = CallPhase::Ended;
         self.dialog.terminate();
-        self.sent.clear();
+        self.forget_sent();
         self.theirs = None;
         self.dtmf.clear();
         self.want = None;

@@ -55,7 +55,7 @@ impl EstablishedCall {
             return;
         }
         self.hangup_reason = reason;
-        self.sent.clear();
+        self.forget_sent();
         self.theirs = None;
         self.dtmf.clear();
         self.want = None;

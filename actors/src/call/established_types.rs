@@ -86,6 +86,10 @@ pub enum EstablishedOutput {
     },
     /// Tell the application.
     Event(InCallEvent),
+    /// Our re-INVITE is given up (the call ends before its final response came): end
+    /// its client transaction too, which after a provisional has no Timer B and would
+    /// otherwise wait for ever.
+    AbandonReinvite,
 }
 
 /// What happens in an established call, for the application and the media session.

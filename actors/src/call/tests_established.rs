@@ -176,3 +176,27 @@ fn a_request_without_response_ends_the_call_with_timeout() {
         }]
     );
 }
+
+/// Hanging up (or being hung up on) while our re-INVITE has only a 100: the re-INVITE
+/// is given up with the call, so the shell can end its client transaction (which has
+/// no Timer B once Proceeding). Found by the sweep (hold_rtp.toml, seed 223).
+#[test]
+fn a_reinvite_still_out_is_abandoned_when_the_call_ends() {
+    let now = Instant::now(); // clock-ok: test code
+    let (mut call, _) = established(now);
+    call.handle(now, EstablishedInput::Hold(HoldKind::SendOnly));
+    let inv = sent(&drain(&mut call));
+    call.handle(now, EstablishedInput::Response(reply(&inv, 100, None)));
+    call.handle(now, EstablishedInput::Hangup);
+    let out = drain(&mut call);
+    assert!(out.contains(&EstablishedOutput::AbandonReinvite), "{out:?}");
+    assert!(!call.reinvite_pending());
+    // Without a re-INVITE out nothing is abandoned.
+    let (mut call, _) = established(now);
+    call.handle(now, EstablishedInput::Hangup);
+    let out = drain(&mut call);
+    assert!(
+        !out.contains(&EstablishedOutput::AbandonReinvite),
+        "{out:?}"
+    );
+}

@@ -33,7 +33,13 @@ pub async fn call_engine(seed: u64, call_limit: Option<u32>) -> (Engine, EventSt
     if let Some(limit) = call_limit {
         cfg = cfg.call_limit(limit);
     }
-    let mut builder = Engine::builder().config(cfg.build().expect("engine config"));
+    start_engine(cfg.build().expect("engine config")).await
+}
+
+/// Starts an engine of `cfg`: the engine, its events (subscribed before start) and the
+/// address of its first listener.
+pub async fn start_engine(cfg: EngineConfig) -> (Engine, EventStream, SocketAddr) {
+    let mut builder = Engine::builder().config(cfg);
     let mut events = builder.subscribe();
     let engine = builder.start().await.expect("engine starts");
     loop {

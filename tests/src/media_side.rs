@@ -3,13 +3,12 @@
 //! decoded audio, which RFC 4733 events it received, which codec its SDP chose.
 
 use crate::baresip::Baresip;
-use futures::StreamExt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 use switchboard::cdr::CallRecord;
 use switchboard::config::AudioCodec;
-use switchboard::{Call, Engine, EngineConfig, Event, EventStream, TransportKind};
+use switchboard::{Call, Engine, EngineConfig, EventStream, TransportKind};
 
 /// A started engine on UDP 127.0.0.1 (ephemeral port) that offers and accepts only
 /// `codecs`; its events (subscribed before start) and its address. (`calls::call_engine`
@@ -24,16 +23,7 @@ pub async fn engine_with_codecs(
         .codecs(codecs)
         .build()
         .expect("engine config");
-    let mut builder = Engine::builder().config(cfg);
-    let mut events = builder.subscribe();
-    let engine = builder.start().await.expect("engine starts");
-    loop {
-        match tokio::time::timeout(Duration::from_secs(10), events.next()).await {
-            Ok(Some(Event::Listening { addr, .. })) => return (engine, events, addr),
-            Ok(Some(_)) => continue,
-            _ => panic!("no listening event"),
-        }
-    }
+    crate::calls::start_engine(cfg).await
 }
 
 /// Call `call`'s final record: polled every 50 ms (at most `limit`), since the call's

@@ -25,7 +25,6 @@ const LIMIT: Duration = Duration::from_secs(10);
 /// An engine on 127.0.0.1 sending DTMF as SIP INFO (`[media] dtmf = "info"`): these
 /// tests check INFO with baresip; RFC 4733 digits are `baresip_media`'s.
 async fn info_engine(seed: u64) -> (Engine, EventStream, std::net::SocketAddr) {
-    use futures::StreamExt;
     let mut cfg = switchboard::EngineConfig::builder()
         .seed(seed)
         .listen(
@@ -35,16 +34,7 @@ async fn info_engine(seed: u64) -> (Engine, EventStream, std::net::SocketAddr) {
         .build()
         .expect("engine config");
     cfg.media.dtmf = switchboard::DtmfMode::Info;
-    let mut builder = Engine::builder().config(cfg);
-    let mut events = builder.subscribe();
-    let engine = builder.start().await.expect("engine starts");
-    loop {
-        match tokio::time::timeout(LIMIT, events.next()).await {
-            Ok(Some(switchboard::Event::Listening { addr, .. })) => return (engine, events, addr),
-            Ok(Some(_)) => continue,
-            _ => panic!("no listening event"),
-        }
-    }
+    switchboard_tests::calls::start_engine(cfg).await
 }
 
 /// An engine account `user` registered at Kamailio.

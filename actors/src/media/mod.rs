@@ -49,6 +49,7 @@
 //!   RTT, R-factor, MOS); [`MediaSession::stats`] the raw counters.
 
 mod accessors;
+mod codec_parts;
 mod config;
 mod negotiated;
 mod packet_length;

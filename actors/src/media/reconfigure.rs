@@ -4,9 +4,9 @@
 //! and timestamp run on; RFC 3550 §5.1 lets the timestamp clock change with the
 //! payload type).
 
-use super::session::{codecs, MediaSession};
+use super::session::{CodecParts, MediaSession};
 use super::{MediaConfig, MediaError, MediaEvent};
-use switchboard_codecs::{DtmfReceiver, DtmfSender, JitterBuffer, Resampler};
+use switchboard_codecs::DtmfReceiver;
 use tokio::time::Instant;
 
 impl MediaSession {
@@ -52,40 +52,20 @@ impl MediaSession {
 
     /// Builds every codec-dependent part of `config` first, then swaps them in.
     fn rebuild(&mut self, config: MediaConfig) -> Result<(), MediaError> {
-        let ms = config.ptime_ms();
-        if !(10..=120).contains(&ms) {
-            return Err(MediaError::Ptime(config.ptime));
-        }
         let (src_rate, sink_rate) = (self.up.from_hz(), self.sink.sample_rate());
-        let (encoder, decoder) = codecs(&config, src_rate, sink_rate)?;
-        let rate = |what, found| MediaError::SampleRate { what, found };
-        let up = Resampler::new(src_rate, encoder.sample_rate(), 1)
-            .map_err(|_| rate("source", src_rate))?;
-        let down = Resampler::new(decoder.sample_rate(), sink_rate, 1)
-            .map_err(|_| rate("sink", sink_rate))?;
-        let clock = config.codec.clock_rate();
-        let mut jitter = self.jitter.config().clone();
-        jitter.clock_rate = clock;
-        jitter.frame_samples = encoder.rtp_timestamp_step();
-        let jitter = JitterBuffer::new(jitter)?;
-        let dtmf_tx = match config.telephone_event {
-            Some(pt) => Some(
-                DtmfSender::new(pt, clock, u32::from(ms))
-                    .map_err(|_| MediaError::TelephoneEvent(pt))?,
-            ),
-            None => None,
-        };
+        let parts = CodecParts::build(&config, self.jitter.config(), src_rate, sink_rate)?;
         self.rtp
             .set_payload_type(config.payload_type)
             .map_err(|_| MediaError::PayloadType(config.payload_type))?;
+        let clock = config.codec.clock_rate();
         self.rtcp.set_clock_rate(clock);
-        (self.encoder, self.decoder) = (encoder, decoder);
-        (self.up, self.down) = (up, down);
+        (self.encoder, self.decoder) = (parts.encoder, parts.decoder);
+        (self.up, self.down) = (parts.up, parts.down);
         self.pending.clear();
-        self.jitter = jitter;
+        self.jitter = parts.jitter;
         self.rx_length = Default::default();
         self.playout = None;
-        self.dtmf_tx = dtmf_tx;
+        self.dtmf_tx = parts.dtmf_tx;
         self.dtmf_rx = DtmfReceiver::new(clock);
         self.rtp.talkspurt();
         self.config = config;

@@ -2,15 +2,15 @@
 //! `send.rs`, receiving in `receive.rs`, playout in `playout.rs`, RTCP, statistics and
 //! no-media detection in `session_rtcp.rs`.
 
+pub(super) use super::codec_parts::CodecParts;
 use super::{Input, MediaConfig, MediaError, MediaEvent, MediaStats, Output};
 use rand_chacha::ChaCha8Rng;
 use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::time::Duration;
 use switchboard_codecs::{
-    decoder_at, encoder, opus_rate_for, AudioDecoder, AudioEncoder, AudioSink, AudioSource,
-    CodecError, CodecKind, CodecParams, DtmfReceiver, DtmfSender, JitterBuffer, Muted, Resampler,
-    RtcpSession, RtpReceiver, RtpSender,
+    AudioDecoder, AudioEncoder, AudioSink, AudioSource, DtmfReceiver, DtmfSender, JitterBuffer,
+    Muted, Resampler, RtcpSession, RtpReceiver, RtpSender,
 };
 use tokio::time::Instant;
 
@@ -94,35 +94,6 @@ impl std::fmt::Debug for MediaSession {
     }
 }
 
-/// An encoder and a decoder.
-pub(super) type Codecs = (Box<dyn AudioEncoder>, Box<dyn AudioDecoder>);
-
-/// The encoder and decoder of `config` for a source at `src_rate` and a (mono) sink at
-/// `sink_rate`: Opus encodes from and decodes to the lowest Opus rate that keeps the
-/// source's and the sink's band (an 8 kHz phone path costs narrowband, not fullband),
-/// and decodes to mono (libopus mixes a stereo stream down).
-pub(super) fn codecs(
-    config: &MediaConfig,
-    src_rate: u32,
-    sink_rate: u32,
-) -> Result<Codecs, MediaError> {
-    let kind = config.codec;
-    if kind != CodecKind::Opus && config.channels != 1 {
-        let channels = config.channels;
-        return Err(CodecError::Channels { kind, channels }.into());
-    }
-    let mut params = CodecParams::default();
-    params.ptime_ms = config.ptime_ms();
-    params.opus = config.opus;
-    params.opus.channels = config.channels;
-    let (enc_rate, dec_rate) = match kind {
-        CodecKind::Opus => (opus_rate_for(src_rate), opus_rate_for(sink_rate)),
-        _ => (kind.clock_rate(), kind.clock_rate()),
-    };
-    params.opus.sample_rate = enc_rate;
-    Ok((encoder(kind, &params)?, decoder_at(kind, 1, dec_rate)?))
-}
-
 impl MediaSession {
     /// A session of `config` sending `source` and playing into `sink` (any rates from 1
     /// to 384 kHz: resampled); its SSRC, sequence and timestamp origins, and the RTCP
@@ -133,35 +104,24 @@ impl MediaSession {
         sink: Box<dyn AudioSink + Send>,
         mut rng: ChaCha8Rng,
     ) -> Result<Self, MediaError> {
-        let ms = config.ptime_ms();
-        if !(10..=120).contains(&ms) {
-            return Err(MediaError::Ptime(config.ptime));
-        }
         let rtp = RtpSender::new(config.payload_type, &mut rng)
             .map_err(|_| MediaError::PayloadType(config.payload_type))?;
         let (src_rate, sink_rate) = (source.sample_rate(), sink.sample_rate());
-        let (encoder, decoder) = codecs(&config, src_rate, sink_rate)?;
-        let rate = |what, found| MediaError::SampleRate { what, found };
-        let up = Resampler::new(src_rate, encoder.sample_rate(), 1)
-            .map_err(|_| rate("source", src_rate))?;
-        let down = Resampler::new(decoder.sample_rate(), sink_rate, 1)
-            .map_err(|_| rate("sink", sink_rate))?;
+        let parts = CodecParts::build(&config, &config.jitter, src_rate, sink_rate)?;
         let clock = config.codec.clock_rate();
-        let mut jitter = config.jitter.clone();
-        jitter.clock_rate = clock;
-        jitter.frame_samples = encoder.rtp_timestamp_step();
-        let dtmf_tx = match config.telephone_event {
-            Some(pt) => Some(
-                DtmfSender::new(pt, clock, u32::from(ms))
-                    .map_err(|_| MediaError::TelephoneEvent(pt))?,
-            ),
-            None => None,
-        };
         let rtcp = RtcpSession::new(rtp.ssrc(), config.cname.clone(), clock, &mut rng);
+        let CodecParts {
+            encoder,
+            decoder,
+            up,
+            down,
+            jitter,
+            dtmf_tx,
+        } = parts;
         Ok(MediaSession {
             held: config.held,
             ntp_ref: (Duration::ZERO, config.ntp_epoch),
-            jitter: JitterBuffer::new(jitter)?,
+            jitter,
             dtmf_rx: DtmfReceiver::new(clock),
             config,
             source: Muted::new(source),

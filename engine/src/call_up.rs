@@ -263,12 +263,6 @@ impl CallState {
     }
 
     fn in_call(&mut self, myself: &ActorRef<CallMsg>, e: InCallEvent) {
-        let media = self.media.clone();
-        let tell = |m: MediaMsg| {
-            if let Some(a) = &media {
-                let _ = a.cast(m);
-            }
-        };
         match e {
             InCallEvent::Held(_) => {
                 self.emit("held", None, None);
@@ -288,12 +282,10 @@ impl CallState {
                 self.settled_switch(false);
             }
             InCallEvent::RemoteHold => {
-                tell(MediaMsg::RemoteHold(true));
                 self.remote_hold = true;
                 self.emit("remote_hold", None, None);
             }
             InCallEvent::RemoteResume => {
-                tell(MediaMsg::RemoteHold(false));
                 self.remote_hold = false;
                 self.emit("remote_resume", None, None);
             }

@@ -145,8 +145,6 @@ impl Actor for MediaActor {
             MediaMsg::Resume => Input::Resume,
             MediaMsg::Mute => Input::Mute,
             MediaMsg::Unmute => Input::Unmute,
-            MediaMsg::SetRemote(addr) => Input::SetRemote(addr),
-            MediaMsg::SetLaw(law) => Input::SetLaw(law),
             MediaMsg::Reconfigure(config) => Input::Reconfigure(config),
             MediaMsg::RemoteHold(on) => Input::RemoteHold(on),
             MediaMsg::SendDtmf {

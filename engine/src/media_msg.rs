@@ -28,10 +28,6 @@ pub enum MediaMsg {
     Mute,
     /// Send the source again.
     Unmute,
-    /// The peer's address from a new SDP.
-    SetRemote(SocketAddr),
-    /// The codec the answer chose.
-    SetLaw(switchboard_codecs::Law),
     /// A new offer/answer: codec, ptime, telephone-event, RTCP, remote
     /// ([`switchboard_actors::media::Input::Reconfigure`]).
     Reconfigure(Box<MediaConfig>),

@@ -83,7 +83,9 @@ pub use switchboard_codecs::CallStatistics;
 use bytes::Bytes;
 use std::net::SocketAddr;
 use std::time::Duration;
-use switchboard_codecs::{CodecError, Law};
+use switchboard_codecs::CodecError;
+#[cfg(test)]
+use switchboard_codecs::Law;
 
 /// The default packetisation time (RFC 3551 §4.5: 20 ms for G.711).
 pub const DEFAULT_PTIME: Duration = Duration::from_millis(20);
@@ -111,8 +113,6 @@ pub enum Input {
     Unmute,
     /// The peer's address changed (a new SDP): send there, forget the latched address.
     SetRemote(SocketAddr),
-    /// The answer chose this G.711 law: encode, decode and label packets with it.
-    SetLaw(Law),
     /// End the session (an RTCP BYE goes out).
     Stop,
     /// Send these digits as RFC 4733 telephone-events, each lasting `duration_ms`

@@ -21,10 +21,7 @@ impl MediaSession {
             self.config.no_media_timeout = new.no_media_timeout;
             self.last_media = self.elapsed(now);
         }
-        if new.remote != self.config.remote {
-            self.config.remote = new.remote;
-            self.latch = None;
-        }
+        self.set_remote(new.remote);
         self.config.rtcp_mux = new.rtcp_mux;
         self.config.rtcp_remote = new.rtcp_remote;
         let same = self.config.codec == new.codec
@@ -47,6 +44,14 @@ impl MediaSession {
         if let Err(e) = self.rebuild(config) {
             tracing::debug!(error = %e, "media not reconfigured");
             self.event(MediaEvent::Unusable);
+        }
+    }
+
+    /// Sends to `addr` from now on (a new SDP), forgetting the latched address.
+    pub(super) fn set_remote(&mut self, addr: std::net::SocketAddr) {
+        if addr != self.config.remote {
+            self.config.remote = addr;
+            self.latch = None;
         }
     }
 

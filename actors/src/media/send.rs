@@ -3,7 +3,7 @@
 
 use super::session::{MediaSession, Phase, MAX_BURST};
 use super::{DtmfRefusal, MediaEvent, Output};
-use switchboard_codecs::{AudioSource, CodecKind, Law, Muted, Silence, DEFAULT_GAP_MS};
+use switchboard_codecs::{AudioSource, Muted, Silence, DEFAULT_GAP_MS};
 use tokio::time::Instant;
 
 /// Source reads per frame at most (the resampler fills up within two).
@@ -144,20 +144,6 @@ impl MediaSession {
         self.source = Muted::new(Box::new(Silence::new(rate)));
         self.source.set_muted(muted);
         self.event(MediaEvent::SourceEnded);
-    }
-
-    /// Switches to PCMU or PCMA with its static payload type (mono, same ptime and
-    /// telephone-event): [`reconfigure`](Self::reconfigure) does the work.
-    pub(super) fn set_law(&mut self, now: Instant, law: Law) {
-        let mut config = self.config.clone();
-        config.law = law;
-        config.codec = match law {
-            Law::Mu => CodecKind::Pcmu,
-            Law::A => CodecKind::Pcma,
-        };
-        config.payload_type = law.payload_type();
-        config.channels = 1;
-        self.reconfigure(now, config);
     }
 
     /// Queues digits as telephone-events, or reports why not.

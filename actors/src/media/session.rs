@@ -205,13 +205,7 @@ impl MediaSession {
             }
             Input::Mute => self.source.set_muted(true),
             Input::Unmute => self.source.set_muted(false),
-            Input::SetRemote(addr) => {
-                if addr != self.config.remote {
-                    self.config.remote = addr;
-                    self.latch = None;
-                }
-            }
-            Input::SetLaw(law) => self.set_law(now, law),
+            Input::SetRemote(addr) => self.set_remote(addr),
             Input::Reconfigure(config) => self.reconfigure(now, *config),
             Input::SendDtmf {
                 digits,

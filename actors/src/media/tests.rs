@@ -3,7 +3,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use std::sync::{Arc, Mutex};
 use switchboard_codecs::rtp_receiver::parse;
-use switchboard_codecs::{AudioSink, AudioSource, G711Sender, Tone, WavError};
+use switchboard_codecs::{AudioSink, AudioSource, G711Sender, Law, Tone, WavError};
 use tokio::time::Instant;
 
 pub(super) const LOCAL: &str = "127.0.0.1:40000";

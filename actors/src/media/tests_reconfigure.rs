@@ -3,7 +3,7 @@
 
 use super::tests_path::Pair;
 use super::*;
-use switchboard_codecs::{rtp_receiver::parse, AudioSource, CodecKind, Tone};
+use switchboard_codecs::{rtp_receiver::parse, AudioSource, CodecKind, Law, Tone};
 use tokio::time::Instant;
 
 fn tone() -> Box<dyn AudioSource + Send> {

@@ -30,7 +30,7 @@ impl CallState {
     }
 
     /// Gives the media session what `n` negotiated (codec, fmtp, ptime,
-    /// telephone-event, RTCP, address, the peer's hold; the no-media timeout once
+    /// telephone-event, RTCP, address, whether either side holds; the no-media timeout once
     /// `answered`) and records the codec; `false` when the codec cannot be run.
     pub(crate) fn apply_negotiated(&mut self, n: &Negotiated, answered: bool) -> bool {
         let now_ms = self.records.now_ms();
@@ -45,7 +45,11 @@ impl CallState {
         self.cdr.codec(crate::call_run::codec_name(n));
         if let Some(media) = &self.media {
             let _ = media.cast(MediaMsg::Reconfigure(Box::new(config)));
-            let _ = media.cast(MediaMsg::RemoteHold(n.remote_hold));
+            // Nothing is expected while either side holds: the peer holds us, or we hold
+            // it (our side sendonly/inactive: the peer answered recvonly/inactive and
+            // sends nothing). No-media pauses meanwhile.
+            let quiet = n.remote_hold || !n.local_direction.receives();
+            let _ = media.cast(MediaMsg::RemoteHold(quiet));
         }
         true
     }

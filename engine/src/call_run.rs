@@ -261,7 +261,8 @@ impl CallState {
         let Some((media, local)) = spawned.await else {
             return false;
         };
-        if negotiated.remote_hold {
+        // Nothing to expect while either side holds (see `apply_negotiated`).
+        if negotiated.remote_hold || !negotiated.local_direction.receives() {
             let _ = media.cast(crate::media::MediaMsg::RemoteHold(true));
         }
         // Nothing to send on an `inactive`/`sendonly` offer's stream (the media starts

@@ -31,7 +31,8 @@ pub enum MediaMsg {
     /// A new offer/answer: codec, ptime, telephone-event, RTCP, remote
     /// ([`switchboard_actors::media::Input::Reconfigure`]).
     Reconfigure(Box<MediaConfig>),
-    /// The peer put us on hold (`true`) or took us off it.
+    /// No media is expected (`true`: either side holds) or it is again; no-media
+    /// detection pauses meanwhile.
     RemoteHold(bool),
     /// Send digits as RFC 4733 telephone-events (`DtmfNotSent` when not negotiated).
     SendDtmf {

@@ -285,3 +285,56 @@ async fn device_ends_carry_the_calls_audio_both_ways() {
     assert!(b_corr > 0.6, "B's recording ({n} samples): {b_corr}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A hold longer than the no-media time ends neither side: the held peer (recvonly)
+/// sends nothing and the holder (sendonly) expects nothing, so both pause no-media;
+/// after the resume RTP flows again and both still run.
+#[tokio::test]
+async fn a_long_hold_is_not_no_media() {
+    let mut media = MediaSettings::default();
+    media.no_media_secs = 2;
+    let (a, mut a_events, _) = engine(16, media.clone()).await;
+    let (b, mut b_events, b_addr) = engine(17, media).await;
+    let alice = account(&a, b_addr).await;
+    let call = a
+        .dial(&alice, &format!("sip:bob@{b_addr}"), DialOptions::new())
+        .await
+        .unwrap();
+    let (id, _) = call_state(&mut b_events, "incoming", 10).await;
+    b.answer_call(&id).await.unwrap();
+    call_state(&mut a_events, "confirmed", 10).await;
+    call.hold().await.unwrap();
+    call_state(&mut a_events, "held", 10).await;
+    call_state(&mut b_events, "remote_hold", 10).await;
+    tokio::time::sleep(Duration::from_millis(3500)).await;
+    let before = call
+        .media()
+        .await
+        .unwrap()
+        .expect("media")
+        .stats
+        .packets_received;
+    call.resume().await.unwrap();
+    call_state(&mut a_events, "resumed", 10).await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let after = call
+        .media()
+        .await
+        .unwrap()
+        .expect("media")
+        .stats
+        .packets_received;
+    assert!(
+        after > before + 20,
+        "RTP again after the resume: {before} → {after}"
+    );
+    for (engine, who) in [(&a, "A"), (&b, "B")] {
+        let live = engine.call(&id).snapshot().await.unwrap();
+        assert_eq!(live.phase, "confirmed", "{who} still in the call");
+    }
+    call.hangup().await.unwrap();
+    let (_, reason) = call_state(&mut a_events, "ended", 10).await;
+    assert_eq!(reason.as_deref(), Some("normal"));
+    a.shutdown().await.unwrap();
+    b.shutdown().await.unwrap();
+}

@@ -125,7 +125,8 @@ pub enum Input {
     },
     /// The wall clock now, as a 64-bit NTP timestamp (for RTCP sender reports).
     WallClock(u64),
-    /// The peer put us on hold (`true`) or resumed: no-media detection pauses meanwhile.
+    /// No media is expected (`true`: the peer holds us, or we hold it and it answered
+    /// recvonly/inactive) or it is again: no-media detection pauses meanwhile.
     RemoteHold(bool),
     /// A new offer/answer: take its codec, payload type, ptime, channels, Opus
     /// settings, telephone-event type, RTCP mux/address and remote address (see
